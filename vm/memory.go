@@ -1,0 +1,266 @@
+package vm
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Memory errors; wrapped with the address (and by the engine with the pc).
+var (
+	ErrWriteOnce      = errors.New("inconsistent memory assignment")
+	ErrUnknownCell    = errors.New("unknown memory cell")
+	ErrNoSegment      = errors.New("address in a segment that does not exist")
+	ErrMemoryLimit    = errors.New("memory limit exceeded")
+	ErrNegativeOffset = errors.New("negative memory offset")
+)
+
+// Deducer computes the value of a cell of a builtin segment from the cells
+// around it (a hash output from its inputs). It returns ok=false when the cell
+// is not an output cell or its inputs are not all known.
+type Deducer interface {
+	Deduce(m *Memory, addr Relocatable) (v Value, ok bool, err error)
+}
+
+// Validator checks a value written into a builtin segment (range_check's
+// bound, for instance).
+type Validator interface {
+	Validate(m *Memory, addr Relocatable, v Value) error
+}
+
+// segment is a growable run of cells. size is one past the highest written
+// offset, which is what relocation uses unless a builtin finalises it.
+type segment struct {
+	cells     []Value
+	size      int
+	finalSize int // -1 until finalised
+	deducer   Deducer
+	validator Validator
+}
+
+// Memory is Cairo's segmented, write-once memory.
+type Memory struct {
+	segs  []*segment
+	temps []*segment // temporary segment -1-i is temps[i]
+	rules map[int]Relocatable
+	// MaxCells bounds the cells any one segment may grow to; 0 means the
+	// default (2^31), which keeps offsets far from overflow.
+	MaxCells int
+}
+
+const defaultMaxCells = 1 << 31
+
+// NewMemory returns an empty memory.
+func NewMemory() *Memory { return &Memory{} }
+
+// AddSegment creates a new real segment and returns its base address.
+func (m *Memory) AddSegment() Relocatable {
+	m.segs = append(m.segs, &segment{finalSize: -1})
+	return Relocatable{Segment: len(m.segs) - 1}
+}
+
+// AddTempSegment creates a temporary segment (negative index) and returns its base.
+func (m *Memory) AddTempSegment() Relocatable {
+	m.temps = append(m.temps, &segment{finalSize: -1})
+	return Relocatable{Segment: -len(m.temps)}
+}
+
+// NumSegments returns the number of real segments.
+func (m *Memory) NumSegments() int { return len(m.segs) }
+
+// NumTempSegments returns the number of temporary segments.
+func (m *Memory) NumTempSegments() int { return len(m.temps) }
+
+func (m *Memory) seg(i int) *segment {
+	if i >= 0 {
+		if i < len(m.segs) {
+			return m.segs[i]
+		}
+		return nil
+	}
+	if j := -i - 1; j < len(m.temps) {
+		return m.temps[j]
+	}
+	return nil
+}
+
+// SetDeducer installs the builtin deduction rule of a segment.
+func (m *Memory) SetDeducer(segment int, d Deducer) { m.seg(segment).deducer = d }
+
+// SetValidator installs the builtin validation rule of a segment.
+func (m *Memory) SetValidator(segment int, v Validator) { m.seg(segment).validator = v }
+
+// Get returns the value at addr, or an unknown Value.
+func (m *Memory) Get(addr Relocatable) Value {
+	s := m.seg(addr.Segment)
+	if s == nil || addr.Offset < 0 || addr.Offset >= len(s.cells) {
+		return Value{}
+	}
+	v := s.cells[addr.Offset]
+	v.kind &= kindMask
+	return v
+}
+
+// Read returns the value at addr, deducing it through the segment's builtin
+// when unknown; ErrUnknownCell when it cannot.
+func (m *Memory) Read(addr Relocatable) (Value, error) {
+	v := m.Get(addr)
+	if v.Known() {
+		return v, nil
+	}
+	v, ok, err := m.Deduce(addr)
+	if err != nil {
+		return Value{}, err
+	}
+	if !ok {
+		return Value{}, fmt.Errorf("%w at %s", ErrUnknownCell, addr)
+	}
+	return v, nil
+}
+
+// Deduce runs the builtin deduction rule for addr and writes its result.
+func (m *Memory) Deduce(addr Relocatable) (Value, bool, error) {
+	s := m.seg(addr.Segment)
+	if s == nil || s.deducer == nil {
+		return Value{}, false, nil
+	}
+	v, ok, err := s.deducer.Deduce(m, addr)
+	if err != nil || !ok {
+		return Value{}, false, err
+	}
+	if err := m.Write(addr, v); err != nil {
+		return Value{}, false, err
+	}
+	return v, true, nil
+}
+
+func (m *Memory) grow(s *segment, off int) error {
+	limit := m.MaxCells
+	if limit <= 0 {
+		limit = defaultMaxCells
+	}
+	if off >= limit {
+		return fmt.Errorf("%w: offset %d, limit %d cells per segment", ErrMemoryLimit, off, limit)
+	}
+	n := 2 * len(s.cells)
+	if n < 64 {
+		n = 64
+	}
+	for n <= off {
+		n *= 2
+	}
+	if n > limit {
+		n = limit
+	}
+	cells := make([]Value, n)
+	copy(cells, s.cells)
+	s.cells = cells
+	return nil
+}
+
+// Write stores v at addr. Writing a cell twice is allowed only with an equal
+// value (memory is write-once).
+func (m *Memory) Write(addr Relocatable, v Value) error {
+	s := m.seg(addr.Segment)
+	if s == nil {
+		return fmt.Errorf("%w: %s", ErrNoSegment, addr)
+	}
+	if addr.Offset < 0 {
+		return fmt.Errorf("%w: %s", ErrNegativeOffset, addr)
+	}
+	if addr.Offset >= len(s.cells) {
+		if err := m.grow(s, addr.Offset); err != nil {
+			return err
+		}
+	}
+	c := &s.cells[addr.Offset]
+	if c.kind&kindMask != kindUnknown {
+		old := *c
+		old.kind &= kindMask
+		if !old.Equal(v) {
+			return fmt.Errorf("%w at address %s: %s != %s", ErrWriteOnce, addr, old, v)
+		}
+		return nil
+	}
+	if s.validator != nil {
+		if err := s.validator.Validate(m, addr, v); err != nil {
+			return err
+		}
+	}
+	acc := c.kind & accessedBit
+	*c = v
+	c.kind = v.kind&kindMask | acc
+	if addr.Offset >= s.size {
+		s.size = addr.Offset + 1
+	}
+	return nil
+}
+
+// MarkAccessed records that an instruction touched addr (for memory holes).
+func (m *Memory) MarkAccessed(addr Relocatable) {
+	s := m.seg(addr.Segment)
+	if s == nil || addr.Offset < 0 {
+		return
+	}
+	if addr.Offset >= len(s.cells) {
+		if m.grow(s, addr.Offset) != nil {
+			return
+		}
+	}
+	s.cells[addr.Offset].kind |= accessedBit
+}
+
+// AccessedCount returns how many cells of a segment instructions touched.
+func (m *Memory) AccessedCount(segment int) int {
+	s := m.seg(segment)
+	if s == nil {
+		return 0
+	}
+	n := 0
+	for i := range s.cells[:min(len(s.cells), m.SegmentSize(segment))] {
+		if s.cells[i].kind&accessedBit != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// SegmentSize returns the segment's size: its finalised size when a builtin
+// set one, otherwise one past the highest written offset.
+func (m *Memory) SegmentSize(segment int) int {
+	s := m.seg(segment)
+	if s == nil {
+		return 0
+	}
+	if s.finalSize >= 0 {
+		return s.finalSize
+	}
+	return s.size
+}
+
+// UsedSize returns one past the highest written offset of a segment.
+func (m *Memory) UsedSize(segment int) int {
+	s := m.seg(segment)
+	if s == nil {
+		return 0
+	}
+	return s.size
+}
+
+// Finalize fixes a segment's size (builtins in proof mode reserve more
+// cells than they used).
+func (m *Memory) Finalize(segment, size int) { m.seg(segment).finalSize = size }
+
+// Segment returns the known cells of a real segment, for writers and tests.
+// The slice aliases memory: do not modify it.
+func (m *Memory) Segment(segment int) []Value {
+	s := m.seg(segment)
+	if s == nil {
+		return nil
+	}
+	return s.cells[:min(len(s.cells), s.size)]
+}
+
+// RawSegment returns the backing cell slice of a real segment, which may be
+// longer than its size. Engines use it on the hot path and re-fetch it after
+// any write that can grow the segment.
+func (m *Memory) RawSegment(segment int) []Value { return m.segs[segment].cells }
