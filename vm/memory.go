@@ -264,3 +264,6 @@ func (m *Memory) Segment(segment int) []Value {
 // longer than its size. Engines use it on the hot path and re-fetch it after
 // any write that can grow the segment.
 func (m *Memory) RawSegment(segment int) []Value { return m.segs[segment].cells }
+
+// ErrExitMainScope is returned by vm_exit_scope in the main scope.
+var ErrExitMainScope = errors.New("cannot exit the main scope")
