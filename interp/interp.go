@@ -152,9 +152,6 @@ func execute(st *vm.State, in *vm.Instruction) error {
 		}
 		op1Addr = op0.Ptr().Add(in.OffOp1)
 	}
-	if dstAddr.Offset < 0 || op0Addr.Offset < 0 || op1Addr.Offset < 0 {
-		return fmt.Errorf("%w: operand address below its segment", vm.ErrNegativeOffset)
-	}
 	op1 := m.Get(op1Addr)
 
 	// Builtin cells are deduced before the instruction's own rules, as
