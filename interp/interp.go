@@ -20,8 +20,11 @@ type Engine struct {
 }
 
 type cached struct {
-	in vm.Instruction
-	ok bool
+	in       vm.Instruction
+	ok       bool
+	fast     uint8 // fast handler, fastNone for the general path
+	immInt   int   // the immediate as a small signed integer, when immSmall
+	immSmall bool
 }
 
 // New returns an interpreter.
@@ -62,9 +65,18 @@ func (e *Engine) step(st *vm.State) error {
 			}
 		}
 	}
-	in, err := e.instruction(st, pc)
-	if err != nil {
-		return wrap(st, pc, err)
+	var in *vm.Instruction
+	if c := e.cachedAt(st, pc); c != nil {
+		if c.fast != fastNone && e.fastStep(st, c) {
+			return nil
+		}
+		in = &c.in
+	} else {
+		dec, err := decodeAt(st.Mem, pc)
+		if err != nil {
+			return wrap(st, pc, err)
+		}
+		in = &dec
 	}
 	if err := execute(st, in); err != nil {
 		return wrap(st, pc, err)
@@ -80,28 +92,36 @@ func wrap(st *vm.State, pc vm.Relocatable, err error) error {
 	return &vm.VMError{PC: pc, Err: err}
 }
 
-// instruction decodes the word at pc, through the cache for program pcs.
-func (e *Engine) instruction(st *vm.State, pc vm.Relocatable) (*vm.Instruction, error) {
-	if pc.Segment == st.ProgramBase.Segment && pc.Offset >= 0 {
-		if pc.Offset >= len(e.cache) {
-			n := max(st.Mem.UsedSize(pc.Segment), pc.Offset+1)
-			grown := make([]cached, n)
-			copy(grown, e.cache)
-			e.cache = grown
-		}
-		c := &e.cache[pc.Offset]
-		if c.ok {
-			return &c.in, nil
-		}
-		in, err := decodeAt(st.Mem, pc)
-		if err != nil {
-			return nil, err
-		}
-		c.in, c.ok = in, true
-		return &c.in, nil
+// cachedAt returns the decoded instruction at a program-segment pc from
+// the cache, decoding it on first use; nil for pcs outside the program
+// segment or words that do not decode (the general path reports those).
+func (e *Engine) cachedAt(st *vm.State, pc vm.Relocatable) *cached {
+	if pc.Segment != st.ProgramBase.Segment || pc.Offset < 0 {
+		return nil
+	}
+	if pc.Offset >= len(e.cache) {
+		n := max(st.Mem.UsedSize(pc.Segment), pc.Offset+1)
+		grown := make([]cached, n)
+		copy(grown, e.cache)
+		e.cache = grown
+	}
+	c := &e.cache[pc.Offset]
+	if c.ok {
+		return c
 	}
 	in, err := decodeAt(st.Mem, pc)
-	return &in, err
+	if err != nil {
+		return nil
+	}
+	c.in, c.ok = in, true
+	if in.Op1 == vm.Op1Imm {
+		if imm := st.Mem.Get(pc.Add(1)); imm.IsFelt() {
+			f := imm.Felt()
+			c.immInt, c.immSmall = smallInt(&f)
+		}
+	}
+	c.fast = classify(&in, c.immSmall)
+	return c
 }
 
 func decodeAt(m *vm.Memory, pc vm.Relocatable) (vm.Instruction, error) {
@@ -242,15 +262,12 @@ func execute(st *vm.State, in *vm.Instruction) error {
 	}
 
 	if st.TraceOn {
-		st.Trace = append(st.Trace, vm.TraceEntry{
-			PC: st.PC.Offset - st.ProgramBase.Offset,
-			AP: st.AP.Offset - st.ExecBase.Offset,
-			FP: st.FP.Offset - st.ExecBase.Offset,
-		})
+		record(st)
 	}
 	m.MarkAccessed(dstAddr)
 	m.MarkAccessed(op0Addr)
 	m.MarkAccessed(op1Addr)
+	m.MarkAccessed(st.PC)
 
 	return updateRegisters(st, in, dst, op1, res, resKnown)
 }

@@ -27,14 +27,45 @@ type Validator interface {
 	Validate(m *Memory, addr Relocatable, v Value) error
 }
 
+// Segments store cells in pages of pageCells. The first page grows by
+// doubling (most segments are small); later pages are allocated whole and
+// never move, so a long run never copies its execution segment.
+const (
+	pageBits  = 16
+	pageCells = 1 << pageBits
+	pageMask  = pageCells - 1
+)
+
 // segment is a growable run of cells. size is one past the highest written
 // offset, which is what relocation uses unless a builtin finalises it.
 type segment struct {
-	cells     []Value
+	pages     [][]Value
 	size      int
 	finalSize int // -1 until finalised
 	deducer   Deducer
 	validator Validator
+}
+
+// cell returns the cell at off, or nil when it is not allocated.
+func (s *segment) cell(off int) *Value {
+	p := uint(off) >> pageBits
+	if p >= uint(len(s.pages)) {
+		return nil
+	}
+	pg := s.pages[p]
+	i := off & pageMask
+	if i >= len(pg) {
+		return nil
+	}
+	return &pg[i]
+}
+
+// capacity is the number of allocated cells.
+func (s *segment) capacity() int {
+	if len(s.pages) == 0 {
+		return 0
+	}
+	return (len(s.pages)-1)*pageCells + len(s.pages[len(s.pages)-1])
 }
 
 // Memory is Cairo's segmented, write-once memory.
@@ -92,10 +123,14 @@ func (m *Memory) SetValidator(segment int, v Validator) { m.seg(segment).validat
 // Get returns the value at addr, or an unknown Value.
 func (m *Memory) Get(addr Relocatable) Value {
 	s := m.seg(addr.Segment)
-	if s == nil || addr.Offset < 0 || addr.Offset >= len(s.cells) {
+	if s == nil || addr.Offset < 0 {
 		return Value{}
 	}
-	v := s.cells[addr.Offset]
+	c := s.cell(addr.Offset)
+	if c == nil {
+		return Value{}
+	}
+	v := *c
 	v.kind &= kindMask
 	return v
 }
@@ -141,19 +176,32 @@ func (m *Memory) grow(s *segment, off int) error {
 	if off >= limit {
 		return fmt.Errorf("%w: offset %d, limit %d cells per segment", ErrMemoryLimit, off, limit)
 	}
-	n := 2 * len(s.cells)
-	if n < 64 {
-		n = 64
+	if len(s.pages) == 0 {
+		s.pages = [][]Value{nil}
 	}
-	for n <= off {
-		n *= 2
+	if off < pageCells {
+		first := s.pages[0]
+		n := max(64, 2*len(first))
+		for n <= off {
+			n *= 2
+		}
+		n = min(n, pageCells)
+		cells := make([]Value, n)
+		adviseHuge(cells)
+		copy(cells, first)
+		s.pages[0] = cells
+		return nil
 	}
-	if n > limit {
-		n = limit
+	if len(s.pages[0]) < pageCells {
+		if err := m.grow(s, pageCells-1); err != nil {
+			return err
+		}
 	}
-	cells := make([]Value, n)
-	copy(cells, s.cells)
-	s.cells = cells
+	for p := off >> pageBits; len(s.pages) <= p; {
+		pg := make([]Value, pageCells)
+		adviseHuge(pg)
+		s.pages = append(s.pages, pg)
+	}
 	return nil
 }
 
@@ -167,12 +215,16 @@ func (m *Memory) Write(addr Relocatable, v Value) error {
 	if addr.Offset < 0 {
 		return fmt.Errorf("%w: %s", ErrNegativeOffset, addr)
 	}
-	if addr.Offset >= len(s.cells) {
+	if m.MaxCells > 0 && addr.Offset >= m.MaxCells {
+		return fmt.Errorf("%w: offset %d, limit %d cells per segment", ErrMemoryLimit, addr.Offset, m.MaxCells)
+	}
+	c := s.cell(addr.Offset)
+	if c == nil {
 		if err := m.grow(s, addr.Offset); err != nil {
 			return err
 		}
+		c = s.cell(addr.Offset)
 	}
-	c := &s.cells[addr.Offset]
 	if c.kind&kindMask != kindUnknown {
 		old := *c
 		old.kind &= kindMask
@@ -201,12 +253,14 @@ func (m *Memory) MarkAccessed(addr Relocatable) {
 	if s == nil || addr.Offset < 0 {
 		return
 	}
-	if addr.Offset >= len(s.cells) {
+	c := s.cell(addr.Offset)
+	if c == nil {
 		if m.grow(s, addr.Offset) != nil {
 			return
 		}
+		c = s.cell(addr.Offset)
 	}
-	s.cells[addr.Offset].kind |= accessedBit
+	c.kind |= accessedBit
 }
 
 // AccessedCount returns how many cells of a segment instructions touched.
@@ -216,8 +270,8 @@ func (m *Memory) AccessedCount(segment int) int {
 		return 0
 	}
 	n := 0
-	for i := range s.cells[:min(len(s.cells), m.SegmentSize(segment))] {
-		if s.cells[i].kind&accessedBit != 0 {
+	for off := range min(s.capacity(), m.SegmentSize(segment)) {
+		if s.cell(off).kind&accessedBit != 0 {
 			n++
 		}
 	}
@@ -250,20 +304,24 @@ func (m *Memory) UsedSize(segment int) int {
 // cells than they used).
 func (m *Memory) Finalize(segment, size int) { m.seg(segment).finalSize = size }
 
-// Segment returns the known cells of a real segment, for writers and tests.
-// The slice aliases memory: do not modify it.
-func (m *Memory) Segment(segment int) []Value {
+// Each calls f for every known cell of a segment in ascending order of
+// offset, and stops early when f returns false.
+func (m *Memory) Each(segment int, f func(off int, v Value) bool) {
 	s := m.seg(segment)
 	if s == nil {
-		return nil
+		return
 	}
-	return s.cells[:min(len(s.cells), s.size)]
+	for off := range min(s.size, s.capacity()) {
+		v := *s.cell(off)
+		if v.kind&kindMask == kindUnknown {
+			continue
+		}
+		v.kind &= kindMask
+		if !f(off, v) {
+			return
+		}
+	}
 }
-
-// RawSegment returns the backing cell slice of a real segment, which may be
-// longer than its size. Engines use it on the hot path and re-fetch it after
-// any write that can grow the segment.
-func (m *Memory) RawSegment(segment int) []Value { return m.segs[segment].cells }
 
 // ErrExitMainScope is returned by vm_exit_scope in the main scope.
 var ErrExitMainScope = errors.New("cannot exit the main scope")

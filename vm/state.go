@@ -45,6 +45,18 @@ type State struct {
 	Output []byte
 }
 
+// Record appends a trace entry. The trace grows in huge-page-advised steps
+// because a long run's trace is hundreds of megabytes.
+func (st *State) Record(e TraceEntry) {
+	if len(st.Trace) == cap(st.Trace) {
+		t := make([]TraceEntry, len(st.Trace), max(4096, 2*cap(st.Trace)))
+		adviseHugeTrace(t[:cap(t)])
+		copy(t, st.Trace)
+		st.Trace = t
+	}
+	st.Trace = append(st.Trace, e)
+}
+
 // SetHints installs compiled hints and builds the pc bitmap.
 func (st *State) SetHints(h map[int][]Hint, programLen int) {
 	st.Hints = h

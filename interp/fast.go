@@ -1,0 +1,322 @@
+package interp
+
+import (
+	"github.com/cairn-vm/cairn/asm"
+	"github.com/cairn-vm/cairn/vm"
+)
+
+// The fast path executes the instruction shapes that make up nearly every
+// Cairo step (assert_eq over register-relative cells, jumps and jnz by an
+// immediate, call rel, ret, ap += imm) directly on the segments' cells. It
+// first checks that the step is ordinary — operands known where the general
+// rules would need them, cells inside allocated memory, no builtin segment,
+// no relocatable arithmetic — and returns false without touching the state
+// otherwise, so the general path (execute) stays the one definition of the
+// semantics and handles every unusual case.
+
+// Fast handler kinds, chosen once per cached instruction.
+const (
+	fastNone uint8 = iota
+	fastAssert
+	fastJnz
+	fastJumpRel
+	fastCall
+	fastRet
+	fastAPAdd
+)
+
+// classify picks a fast handler for a decoded instruction.
+func classify(in *vm.Instruction, immSmall bool) uint8 {
+	switch {
+	case in.Opcode == vm.OpAssertEq && in.Op1 != vm.Op1FromOp0 && in.Res != vm.ResUnconstrained &&
+		in.PC == vm.PCRegular && (in.AP == vm.APRegular || in.AP == vm.APAdd1):
+		return fastAssert
+	case in.Opcode == vm.OpNop && in.PC == vm.PCJnz && in.Op1 == vm.Op1Imm && immSmall &&
+		(in.AP == vm.APRegular || in.AP == vm.APAdd1):
+		return fastJnz
+	case in.Opcode == vm.OpNop && in.PC == vm.PCJumpRel && in.Op1 == vm.Op1Imm && in.Res == vm.ResOp1 && immSmall &&
+		(in.AP == vm.APRegular || in.AP == vm.APAdd1):
+		return fastJumpRel
+	case in.Opcode == vm.OpCall && in.PC == vm.PCJumpRel && in.Op1 == vm.Op1Imm && in.Res == vm.ResOp1 && immSmall &&
+		in.DstReg == vm.AP && in.OffDst == 0 && in.Op0Reg == vm.AP && in.OffOp0 == 1:
+		return fastCall
+	case in.Opcode == vm.OpRet && in.PC == vm.PCJumpAbs && in.Res == vm.ResOp1 && in.AP == vm.APRegular &&
+		in.DstReg == vm.FP && in.OffDst == -2 && in.Op1 == vm.Op1FromFP && in.OffOp1 == -1:
+		return fastRet
+	case in.Opcode == vm.OpNop && in.PC == vm.PCRegular && in.AP == vm.APAdd && in.Op1 == vm.Op1Imm &&
+		in.Res == vm.ResOp1 && immSmall:
+		return fastAPAdd
+	}
+	return fastNone
+}
+
+// smallInt returns the signed integer view of f when it lies in (-2^62, 2^62).
+func smallInt(f *asm.Felt) (int, bool) {
+	if f.IsUint64() {
+		if u := f.Uint64(); u < 1<<62 {
+			return int(u), true
+		}
+		return 0, false
+	}
+	var n asm.Felt
+	n.Neg(f)
+	if n.IsUint64() {
+		if u := n.Uint64(); u < 1<<62 {
+			return -int(u), true
+		}
+	}
+	return 0, false
+}
+
+// cellAt returns the cell at (seg, off) when it is allocated, else nil.
+func cellAt(m *vm.Memory, seg, off int) *vm.Value { return m.CellPtr(seg, off) }
+
+func (e *Engine) fastStep(st *vm.State, c *cached) bool {
+	switch c.fast {
+	case fastAssert:
+		return fastAssertEq(st, c)
+	case fastJnz:
+		return fastJnzStep(st, c)
+	case fastJumpRel:
+		return fastJumpRelStep(st, c)
+	case fastCall:
+		return fastCallStep(st, c)
+	case fastRet:
+		return fastRetStep(st, c)
+	case fastAPAdd:
+		return fastAPAddStep(st, c)
+	}
+	return false
+}
+
+func record(st *vm.State) {
+	st.Record(vm.TraceEntry{
+		PC: st.PC.Offset - st.ProgramBase.Offset,
+		AP: st.AP.Offset - st.ExecBase.Offset,
+		FP: st.FP.Offset - st.ExecBase.Offset,
+	})
+}
+
+func reg(st *vm.State, r vm.Register) vm.Relocatable {
+	if r == vm.AP {
+		return st.AP
+	}
+	return st.FP
+}
+
+// pcCell is the cell of the instruction word, marked accessed each step.
+func pcCell(st *vm.State) *vm.Value {
+	return cellAt(st.Mem, st.PC.Segment, st.PC.Offset)
+}
+
+func fastAssertEq(st *vm.State, c *cached) bool {
+	in := &c.in
+	m := st.Mem
+	d := reg(st, in.DstReg)
+	d.Offset += in.OffDst
+	o0 := reg(st, in.Op0Reg)
+	o0.Offset += in.OffOp0
+	dst := cellAt(m, d.Segment, d.Offset)
+	op0 := cellAt(m, o0.Segment, o0.Offset)
+	if dst == nil || op0 == nil || op0.Kind() == vm.KindUnknown {
+		return false
+	}
+	var op1 *vm.Value
+	switch in.Op1 {
+	case vm.Op1Imm:
+		op1 = cellAt(m, st.PC.Segment, st.PC.Offset+1)
+	case vm.Op1FromAP:
+		op1 = cellAt(m, st.AP.Segment, st.AP.Offset+in.OffOp1)
+	default:
+		op1 = cellAt(m, st.FP.Segment, st.FP.Offset+in.OffOp1)
+	}
+	if op1 == nil || op1.Kind() == vm.KindUnknown {
+		return false
+	}
+	var res vm.Value
+	switch in.Res {
+	case vm.ResOp1:
+		res = *op1
+	case vm.ResAdd:
+		if op0.Kind() != vm.KindFelt || op1.Kind() != vm.KindFelt {
+			return false
+		}
+		res = vm.FeltValue(asm.Felt{})
+		res.FeltRef().Add(op0.FeltRef(), op1.FeltRef())
+	case vm.ResMul:
+		if op0.Kind() != vm.KindFelt || op1.Kind() != vm.KindFelt {
+			return false
+		}
+		res = vm.FeltValue(asm.Felt{})
+		res.FeltRef().Mul(op0.FeltRef(), op1.FeltRef())
+	}
+	switch dst.Kind() {
+	case vm.KindUnknown:
+		if !m.Plain(d.Segment) {
+			return false
+		}
+		m.Fill(d.Segment, d.Offset, dst, &res)
+	default:
+		// An equal value passes; a different one is an error the general
+		// path reports.
+		if dst.Kind() != res.Kind() || dst.Segment() != res.Segment() || *dst.FeltRef() != *res.FeltRef() {
+			return false
+		}
+	}
+	if st.TraceOn {
+		record(st)
+	}
+	dst.MarkAccessed()
+	op0.MarkAccessed()
+	op1.MarkAccessed()
+	pcCell(st).MarkAccessed()
+	if in.AP == vm.APAdd1 {
+		st.AP.Offset++
+	}
+	st.PC.Offset += in.Size
+	st.Steps++
+	return true
+}
+
+func fastJnzStep(st *vm.State, c *cached) bool {
+	in := &c.in
+	m := st.Mem
+	d := reg(st, in.DstReg)
+	d.Offset += in.OffDst
+	o0 := reg(st, in.Op0Reg)
+	o0.Offset += in.OffOp0
+	dst := cellAt(m, d.Segment, d.Offset)
+	op0 := cellAt(m, o0.Segment, o0.Offset)
+	if dst == nil || op0 == nil || op0.Kind() == vm.KindUnknown || dst.Kind() == vm.KindUnknown {
+		return false
+	}
+	next := st.PC.Offset + in.Size
+	if dst.Kind() != vm.KindFelt || !dst.FeltRef().IsZero() {
+		next = st.PC.Offset + c.immInt
+		if next < 0 {
+			return false
+		}
+	}
+	if st.TraceOn {
+		record(st)
+	}
+	dst.MarkAccessed()
+	op0.MarkAccessed()
+	pc := pcCell(st)
+	pc.MarkAccessed()
+	cellAt(m, st.PC.Segment, st.PC.Offset+1).MarkAccessed()
+	if in.AP == vm.APAdd1 {
+		st.AP.Offset++
+	}
+	st.PC.Offset = next
+	st.Steps++
+	return true
+}
+
+func fastJumpRelStep(st *vm.State, c *cached) bool {
+	in := &c.in
+	m := st.Mem
+	d := reg(st, in.DstReg)
+	d.Offset += in.OffDst
+	o0 := reg(st, in.Op0Reg)
+	o0.Offset += in.OffOp0
+	dst := cellAt(m, d.Segment, d.Offset)
+	op0 := cellAt(m, o0.Segment, o0.Offset)
+	next := st.PC.Offset + c.immInt
+	if dst == nil || op0 == nil || op0.Kind() == vm.KindUnknown || dst.Kind() == vm.KindUnknown || next < 0 {
+		return false
+	}
+	if st.TraceOn {
+		record(st)
+	}
+	dst.MarkAccessed()
+	op0.MarkAccessed()
+	pcCell(st).MarkAccessed()
+	cellAt(m, st.PC.Segment, st.PC.Offset+1).MarkAccessed()
+	if in.AP == vm.APAdd1 {
+		st.AP.Offset++
+	}
+	st.PC.Offset = next
+	st.Steps++
+	return true
+}
+
+func fastCallStep(st *vm.State, c *cached) bool {
+	m := st.Mem
+	if !m.Plain(st.AP.Segment) {
+		return false
+	}
+	dst := cellAt(m, st.AP.Segment, st.AP.Offset)
+	op0 := cellAt(m, st.AP.Segment, st.AP.Offset+1)
+	next := st.PC.Offset + c.immInt
+	if dst == nil || op0 == nil || dst.Kind() != vm.KindUnknown || op0.Kind() != vm.KindUnknown || next < 0 {
+		return false
+	}
+	fp := vm.PtrValue(st.FP)
+	ret := vm.PtrValue(st.PC.Add(c.in.Size))
+	m.Fill(st.AP.Segment, st.AP.Offset, dst, &fp)
+	m.Fill(st.AP.Segment, st.AP.Offset+1, op0, &ret)
+	if st.TraceOn {
+		record(st)
+	}
+	dst.MarkAccessed()
+	op0.MarkAccessed()
+	pcCell(st).MarkAccessed()
+	cellAt(m, st.PC.Segment, st.PC.Offset+1).MarkAccessed()
+	st.FP = st.AP.Add(2)
+	st.AP.Offset += 2
+	st.PC.Offset = next
+	st.Steps++
+	return true
+}
+
+func fastRetStep(st *vm.State, c *cached) bool {
+	in := &c.in
+	m := st.Mem
+	o0 := reg(st, in.Op0Reg)
+	o0.Offset += in.OffOp0
+	dst := cellAt(m, st.FP.Segment, st.FP.Offset-2)
+	op0 := cellAt(m, o0.Segment, o0.Offset)
+	op1 := cellAt(m, st.FP.Segment, st.FP.Offset-1)
+	if dst == nil || op0 == nil || op1 == nil || dst.Kind() != vm.KindPtr || op1.Kind() != vm.KindPtr ||
+		op0.Kind() == vm.KindUnknown {
+		return false
+	}
+	if st.TraceOn {
+		record(st)
+	}
+	dst.MarkAccessed()
+	op0.MarkAccessed()
+	op1.MarkAccessed()
+	pcCell(st).MarkAccessed()
+	st.FP = vm.Relocatable{Segment: dst.Segment(), Offset: dst.Offset()}
+	st.PC = vm.Relocatable{Segment: op1.Segment(), Offset: op1.Offset()}
+	st.Steps++
+	return true
+}
+
+func fastAPAddStep(st *vm.State, c *cached) bool {
+	in := &c.in
+	m := st.Mem
+	d := reg(st, in.DstReg)
+	d.Offset += in.OffDst
+	o0 := reg(st, in.Op0Reg)
+	o0.Offset += in.OffOp0
+	dst := cellAt(m, d.Segment, d.Offset)
+	op0 := cellAt(m, o0.Segment, o0.Offset)
+	ap := st.AP.Offset + c.immInt
+	if dst == nil || op0 == nil || op0.Kind() == vm.KindUnknown || dst.Kind() == vm.KindUnknown || ap < 0 {
+		return false
+	}
+	if st.TraceOn {
+		record(st)
+	}
+	dst.MarkAccessed()
+	op0.MarkAccessed()
+	pcCell(st).MarkAccessed()
+	cellAt(m, st.PC.Segment, st.PC.Offset+1).MarkAccessed()
+	st.AP.Offset = ap
+	st.PC.Offset += in.Size
+	st.Steps++
+	return true
+}

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package vm
+
+func adviseHuge([]Value) {}
+
+func adviseHugeTrace([]TraceEntry) {}
