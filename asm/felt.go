@@ -107,13 +107,13 @@ func (z *Felt) ToBig(res *big.Int) *big.Int { return z.e().BigInt(res) }
 func (z *Felt) Regular() [4]uint64 { return z.e().Bits() }
 
 // BitLen returns the bit length of the integer view of z.
-func (z *Felt) BitLen() int { return z.e().BitLen() }
+func (z *Felt) BitLen() int { return z.BigInt().BitLen() }
 
 // String returns the decimal integer view of z.
-func (z Felt) String() string { return z.e().Text(10) }
+func (z Felt) String() string { return z.BigInt().String() }
 
 // Hex returns the integer view of z as 0x-prefixed lower-case hex.
-func (z *Felt) Hex() string { return "0x" + z.e().Text(16) }
+func (z *Felt) Hex() string { return "0x" + z.BigInt().Text(16) }
 
 // Element exposes z as the gnark field element it is, for code that calls
 // gnark-crypto directly (curve arithmetic).
