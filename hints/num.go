@@ -1,0 +1,129 @@
+package hints
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/cairn-vm/cairn/asm"
+	"github.com/cairn-vm/cairn/vm"
+)
+
+// Integer helpers with Python's semantics, which the hints' cairo-lang
+// originals rely on: % and // round towards negative infinity, ints are
+// unbounded, and a felt read through ids is the integer in [0, PRIME).
+
+var (
+	primeBig = asm.ModulusBig()
+	// halfPrime is PRIME // 2, the limit of as_int's positive range.
+	halfPrime = new(big.Int).Rsh(primeBig, 1)
+	// rcBound is range_check_builtin.bound.
+	rcBound = new(big.Int).Lsh(big.NewInt(1), 128)
+	// rcBoundFelt is the same bound as a felt.
+	rcBoundFelt = func() asm.Felt { var f asm.Felt; f.SetBigInt(rcBound); return f }()
+)
+
+// RangeCheckBound returns range_check_builtin.bound (2^128).
+func RangeCheckBound() *big.Int { return new(big.Int).Set(rcBound) }
+
+// pyDivMod returns Python's divmod(a, b): floor quotient and a remainder
+// with the sign of b. b must not be zero.
+func pyDivMod(a, b *big.Int) (q, r *big.Int) {
+	q, r = new(big.Int), new(big.Int)
+	q.DivMod(a, b, r) // Euclidean: 0 <= r < |b|
+	if b.Sign() < 0 && r.Sign() > 0 {
+		// Python's remainder takes b's sign.
+		q.Add(q, big.NewInt(1))
+		r.Add(r, b)
+	}
+	return q, r
+}
+
+// pyMod returns Python's a % b.
+func pyMod(a, b *big.Int) *big.Int {
+	_, r := pyDivMod(a, b)
+	return r
+}
+
+// asInt is cairo-lang's as_int: the lift of a field element to
+// (-PRIME/2, PRIME/2).
+func asInt(v *big.Int) *big.Int {
+	if v.Cmp(halfPrime) < 0 {
+		return new(big.Int).Set(v)
+	}
+	return new(big.Int).Sub(v, primeBig)
+}
+
+// pyHex is Python's hex().
+func pyHex(v *big.Int) string {
+	if v.Sign() < 0 {
+		return "-0x" + new(big.Int).Neg(v).Text(16)
+	}
+	return "0x" + v.Text(16)
+}
+
+// feltBig returns the integer in [0, PRIME) of a felt value.
+func feltBig(v vm.Value) *big.Int {
+	f := v.Felt()
+	return f.BigInt()
+}
+
+// bigValue returns the felt value of an integer, reduced modulo PRIME (a
+// Python int written to memory).
+func bigValue(v *big.Int) vm.Value {
+	var f asm.Felt
+	f.SetBigInt(v)
+	return vm.FeltValue(f)
+}
+
+// feltBelow2_128 reports whether the integer lift of f is below 2^128.
+func feltBelow2_128(f *asm.Felt) bool {
+	r := f.Regular()
+	return r[2] == 0 && r[3] == 0
+}
+
+// pyLess is Python's a < b over memory values: integers compare as
+// integers, relocatable values by (segment, offset), and every integer is
+// smaller than every relocatable value (cairo-lang's RelocatableValue.__lt__
+// and its reflections).
+func pyLess(a, b vm.Value) bool {
+	switch {
+	case a.IsFelt() && b.IsFelt():
+		fa, fb := a.Felt(), b.Felt()
+		return fa.Cmp(&fb) < 0
+	case a.IsFelt():
+		return true
+	case b.IsFelt():
+		return false
+	}
+	pa, pb := a.Ptr(), b.Ptr()
+	return pa.Segment < pb.Segment || pa.Segment == pb.Segment && pa.Offset < pb.Offset
+}
+
+// expectedInteger is cairo-lang's assert_integer failure.
+func expectedInteger(v vm.Value) error {
+	return fmt.Errorf("Expected integer, found: %s.", v)
+}
+
+// scopeInt converts a scope variable holding a Python int to a *big.Int.
+func scopeInt(v any) (*big.Int, bool) {
+	switch x := v.(type) {
+	case *big.Int:
+		return x, x != nil
+	case int:
+		return big.NewInt(int64(x)), true
+	case int64:
+		return big.NewInt(x), true
+	case uint64:
+		return new(big.Int).SetUint64(x), true
+	case asm.Felt:
+		return x.BigInt(), true
+	case vm.Value:
+		if x.IsFelt() {
+			return feltBig(x), true
+		}
+	}
+	return nil, false
+}
+
+// isqrt is Python's math.isqrt for a non-negative integer.
+func isqrt(v *big.Int) *big.Int { return new(big.Int).Sqrt(v) }
