@@ -3,8 +3,9 @@ module github.com/cairn-vm/cairn
 go 1.26.8
 
 require (
-	github.com/bits-and-blooms/bitset v1.25.0 // indirect
-	github.com/consensys/gnark-crypto v0.22.0 // indirect
-	github.com/klauspost/cpuid/v2 v2.4.2 // indirect
-	golang.org/x/sys v0.48.0 // indirect
+	github.com/consensys/gnark-crypto v0.22.0
+	github.com/klauspost/cpuid/v2 v2.4.2
+	golang.org/x/sys v0.48.0
 )
+
+require github.com/bits-and-blooms/bitset v1.25.0 // indirect

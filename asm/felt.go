@@ -118,3 +118,58 @@ func (z *Felt) Hex() string { return "0x" + z.BigInt().Text(16) }
 // Element exposes z as the gnark field element it is, for code that calls
 // gnark-crypto directly (curve arithmetic).
 func (z *Felt) Element() *fp.Element { return z.e() }
+
+// Double sets z = 2x.
+func (z *Felt) Double(x *Felt) *Felt { z.e().Double(x.e()); return z }
+
+// Square sets z = x².
+func (z *Felt) Square(x *Felt) *Felt { z.e().Square(x.e()); return z }
+
+// Halve sets z = x/2, i.e. x·(P+1)/2. It costs an add and a shift, far less
+// than a multiplication by the inverse of 2.
+func (z *Felt) Halve(x *Felt) *Felt { *z = *x; z.e().Halve(); return z }
+
+// Exp sets z = x^k. A negative k gives (1/x)^|k|, so with the convention
+// 1/0 = 0, 0^k = 0 for k < 0; x^0 = 1 for every x, 0 included.
+func (z *Felt) Exp(x *Felt, k *big.Int) *Felt { z.e().Exp(*x.e(), k); return z }
+
+// Legendre returns the Legendre symbol of z: 1 when z is a non-zero square,
+// -1 when it is not a square, 0 when z is 0.
+func (z *Felt) Legendre() int { return z.e().Legendre() }
+
+// Sqrt sets z to a square root of x and reports true, or leaves z unchanged
+// and reports false when x is not a square. The root is the one gnark-crypto's
+// algorithm (Sarkar's) lands on: a fixed function of x for a given gnark
+// version, but with no rule about which of r and P-r it is. Use SqrtCanonical
+// wherever the choice is observable (hints, serialized output).
+func (z *Felt) Sqrt(x *Felt) bool {
+	var r fp.Element
+	if r.Sqrt(x.e()) == nil {
+		return false
+	}
+	*z = Felt(r)
+	return true
+}
+
+// SqrtCanonical is Sqrt with a deterministic choice: of the two roots r and
+// P-r it returns the smaller integer, which is <= (P-1)/2. This is the root
+// cairo-lang's math_utils.sqrt returns (the minimum of the roots), so hints
+// that take a field square root agree with the Python VM.
+func (z *Felt) SqrtCanonical(x *Felt) bool {
+	var r Felt
+	if !r.Sqrt(x) {
+		return false
+	}
+	if r.Cmp(&feltHalf) > 0 {
+		r.Neg(&r)
+	}
+	*z = r
+	return true
+}
+
+// feltHalf is (P-1)/2 = P//2, the largest integer in the lower half of the
+// field; the boundary of SqrtCanonical and of Signed.
+var feltHalf = func() (f Felt) { f.SetBigInt(halfBig); return }()
+
+// Limbs is Regular under the name that pairs with SetLimbs.
+func (z *Felt) Limbs() [4]uint64 { return z.Regular() }
