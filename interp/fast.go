@@ -104,11 +104,6 @@ func reg(st *vm.State, r vm.Register) vm.Relocatable {
 	return st.FP
 }
 
-// pcCell is the cell of the instruction word, marked accessed each step.
-func pcCell(st *vm.State) *vm.Value {
-	return cellAt(st.Mem, st.PC.Segment, st.PC.Offset)
-}
-
 func fastAssertEq(st *vm.State, c *cached) bool {
 	in := &c.in
 	m := st.Mem
@@ -169,7 +164,6 @@ func fastAssertEq(st *vm.State, c *cached) bool {
 	dst.MarkAccessed()
 	op0.MarkAccessed()
 	op1.MarkAccessed()
-	pcCell(st).MarkAccessed()
 	if in.AP == vm.APAdd1 {
 		st.AP.Offset++
 	}
@@ -202,9 +196,6 @@ func fastJnzStep(st *vm.State, c *cached) bool {
 	}
 	dst.MarkAccessed()
 	op0.MarkAccessed()
-	pc := pcCell(st)
-	pc.MarkAccessed()
-	cellAt(m, st.PC.Segment, st.PC.Offset+1).MarkAccessed()
 	if in.AP == vm.APAdd1 {
 		st.AP.Offset++
 	}
@@ -231,8 +222,6 @@ func fastJumpRelStep(st *vm.State, c *cached) bool {
 	}
 	dst.MarkAccessed()
 	op0.MarkAccessed()
-	pcCell(st).MarkAccessed()
-	cellAt(m, st.PC.Segment, st.PC.Offset+1).MarkAccessed()
 	if in.AP == vm.APAdd1 {
 		st.AP.Offset++
 	}
@@ -261,8 +250,6 @@ func fastCallStep(st *vm.State, c *cached) bool {
 	}
 	dst.MarkAccessed()
 	op0.MarkAccessed()
-	pcCell(st).MarkAccessed()
-	cellAt(m, st.PC.Segment, st.PC.Offset+1).MarkAccessed()
 	st.FP = st.AP.Add(2)
 	st.AP.Offset += 2
 	st.PC.Offset = next
@@ -288,7 +275,6 @@ func fastRetStep(st *vm.State, c *cached) bool {
 	dst.MarkAccessed()
 	op0.MarkAccessed()
 	op1.MarkAccessed()
-	pcCell(st).MarkAccessed()
 	st.FP = vm.Relocatable{Segment: dst.Segment(), Offset: dst.Offset()}
 	st.PC = vm.Relocatable{Segment: op1.Segment(), Offset: op1.Offset()}
 	st.Steps++
@@ -313,8 +299,6 @@ func fastAPAddStep(st *vm.State, c *cached) bool {
 	}
 	dst.MarkAccessed()
 	op0.MarkAccessed()
-	pcCell(st).MarkAccessed()
-	cellAt(m, st.PC.Segment, st.PC.Offset+1).MarkAccessed()
 	st.AP.Offset = ap
 	st.PC.Offset += in.Size
 	st.Steps++

@@ -17,6 +17,10 @@ import (
 // for concurrent use (make one per goroutine).
 type Engine struct {
 	cache []cached
+	// st is the state the cache was filled for: decoding marks the
+	// instruction's words as accessed in that state's memory, so a new
+	// state starts a new cache.
+	st *vm.State
 }
 
 type cached struct {
@@ -99,6 +103,9 @@ func (e *Engine) cachedAt(st *vm.State, pc vm.Relocatable) *cached {
 	if pc.Segment != st.ProgramBase.Segment || pc.Offset < 0 {
 		return nil
 	}
+	if e.st != st {
+		e.st, e.cache = st, e.cache[:0]
+	}
 	if pc.Offset >= len(e.cache) {
 		n := max(st.Mem.UsedSize(pc.Segment), pc.Offset+1)
 		grown := make([]cached, n)
@@ -114,6 +121,12 @@ func (e *Engine) cachedAt(st *vm.State, pc vm.Relocatable) *cached {
 		return nil
 	}
 	c.in, c.ok = in, true
+	// Every execution of this instruction accesses its word(s); marking
+	// them once here spares the fast path the work.
+	st.Mem.MarkAccessed(pc)
+	if in.Size == 2 {
+		st.Mem.MarkAccessed(pc.Add(1))
+	}
 	if in.Op1 == vm.Op1Imm {
 		if imm := st.Mem.Get(pc.Add(1)); imm.IsFelt() {
 			f := imm.Felt()

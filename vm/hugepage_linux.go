@@ -36,5 +36,5 @@ func adviseHugeRange(ptr unsafe.Pointer, size uintptr) {
 	if end <= start {
 		return
 	}
-	_ = unix.Madvise(unsafe.Slice((*byte)(unsafe.Pointer(start)), end-start), unix.MADV_HUGEPAGE)
+	_ = unix.Madvise(unsafe.Slice((*byte)(unsafe.Add(ptr, start-p)), end-start), unix.MADV_HUGEPAGE)
 }

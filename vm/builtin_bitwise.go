@@ -1,0 +1,91 @@
+package vm
+
+import "github.com/cairn-vm/cairn/asm"
+
+// BitwiseBuiltin is cairo-lang's BitwiseBuiltinRunner: instances of 5
+// cells x, y, x&y, x^y, x|y, with x and y below 2^total_n_bits (251).
+type BitwiseBuiltin struct {
+	builtinBase
+	def       BuiltinDef
+	totalBits int
+}
+
+func newBitwiseBuiltin(def *BuiltinDef, included bool) *BitwiseBuiltin {
+	b := &BitwiseBuiltin{builtinBase: newBase(BuiltinBitwise, def, included, 5, 2), def: *def,
+		totalBits: def.TotalNBits}
+	if b.totalBits == 0 {
+		b.totalBits = 251
+	}
+	b.def.TotalNBits = b.totalBits
+	b.rule = b.Deduce
+	return b
+}
+
+// InitSegments adds the segment and installs the deduction rule.
+func (b *BitwiseBuiltin) InitSegments(m *Memory) {
+	b.base = m.AddSegment()
+	m.SetDeducer(b.base.Segment, b)
+}
+
+func (b *BitwiseBuiltin) input(at Relocatable, v Value) ([4]uint64, error) {
+	if !v.IsFelt() {
+		return [4]uint64{}, builtinErr(b.name, at, ErrBuiltinInput,
+			"%s builtin: Expected integer at address %s. Got: %s.", b.name, at, v)
+	}
+	l := v.FeltRef().Regular()
+	bits := b.totalBits
+	ok := true
+	for i := bits / 64; i < 4 && ok; i++ {
+		w := l[i]
+		if i == bits/64 {
+			w >>= uint(bits % 64)
+		}
+		ok = w == 0
+	}
+	if !ok {
+		return l, builtinErr(b.name, at, ErrBuiltinInput,
+			"%s builtin: Expected integer at address %s to be smaller than 2^%d. Got: %s.", b.name, at, bits, v)
+	}
+	return l, nil
+}
+
+// Deduce computes the and/xor/or cell of an instance from x and y.
+func (b *BitwiseBuiltin) Deduce(m *Memory, addr Relocatable) (Value, bool, error) {
+	idx := (addr.Offset - b.base.Offset) % 5
+	if idx < 2 {
+		return Value{}, false, nil
+	}
+	xAddr := addr.Add(-idx)
+	yAddr := xAddr.Add(1)
+	x, y := m.Get(xAddr), m.Get(yAddr)
+	if !x.Known() || !y.Known() {
+		return Value{}, false, nil
+	}
+	xl, err := b.input(xAddr, x)
+	if err != nil {
+		return Value{}, false, err
+	}
+	yl, err := b.input(yAddr, y)
+	if err != nil {
+		return Value{}, false, err
+	}
+	var r [4]uint64
+	for i := range r {
+		switch idx {
+		case 2:
+			r[i] = xl[i] & yl[i]
+		case 3:
+			r[i] = xl[i] ^ yl[i]
+		default:
+			r[i] = xl[i] | yl[i]
+		}
+	}
+	var f asm.Felt
+	f.SetLimbs(r)
+	return FeltValue(f), true, nil
+}
+
+// UsedDilutedCheckUnits is the bitwise instance's diluted units.
+func (b *BitwiseBuiltin) UsedDilutedCheckUnits(spacing, nBits int) int {
+	return b.def.DilutedUnitsPerBuiltin(spacing, nBits)
+}
