@@ -325,3 +325,12 @@ func (m *Memory) Each(segment int, f func(off int, v Value) bool) {
 
 // ErrExitMainScope is returned by vm_exit_scope in the main scope.
 var ErrExitMainScope = errors.New("cannot exit the main scope")
+
+func (m *Memory) accessed(seg, off int) bool {
+	s := m.seg(seg)
+	if s == nil {
+		return false
+	}
+	c := s.cell(off)
+	return c != nil && c.kind&accessedBit != 0
+}

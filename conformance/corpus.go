@@ -1,0 +1,107 @@
+package conformance
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Manifest is the corpus's expected.json.
+type Manifest struct {
+	Programs []Entry      `json:"programs"`
+	Errors   []ErrorEntry `json:"errors"`
+}
+
+// Entry is one program with what a correct VM produces for it.
+type Entry struct {
+	Name         string    `json:"name"`
+	File         string    `json:"file"`
+	Layout       string    `json:"layout"`
+	LayoutParams string    `json:"layout_params"`
+	Exec         *Expected `json:"exec"`
+	Proof        *Expected `json:"proof"`
+	Benchmark    *struct {
+		Seconds     float64 `json:"seconds"`
+		StepsPerSec float64 `json:"steps_per_sec"`
+	} `json:"benchmark"`
+}
+
+// Expected is the reference result of one mode.
+type Expected struct {
+	Steps          int    `json:"steps"`
+	TraceSHA256    string `json:"trace_sha256"`
+	MemorySHA256   string `json:"memory_sha256"`
+	Reference      string `json:"reference"`
+	AIRPublicInput string `json:"air_public_input"`
+}
+
+// ErrorEntry is a program on which every reference VM stops with an error.
+type ErrorEntry struct {
+	Name           string `json:"name"`
+	File           string `json:"file"`
+	Layout         string `json:"layout"`
+	ReferenceError string `json:"reference_error"`
+}
+
+// Dir returns the corpus directory: $CAIRN_CORPUS, else ../shared/corpus
+// relative to the repository root (found from the working directory).
+func Dir() (string, error) {
+	if d := os.Getenv("CAIRN_CORPUS"); d != "" {
+		return d, nil
+	}
+	wd, _ := os.Getwd()
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			c := filepath.Join(d, "..", "shared", "corpus")
+			if _, err := os.Stat(filepath.Join(c, "expected.json")); err != nil {
+				return "", fmt.Errorf("corpus not found at %s (set CAIRN_CORPUS)", c)
+			}
+			return c, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no go.mod above %s", wd)
+		}
+	}
+}
+
+// LoadManifest reads expected.json from the corpus directory.
+func LoadManifest(dir string) (*Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("expected.json: %w", err)
+	}
+	return &m, nil
+}
+
+// LoadSkips reads the skip list: one "name<whitespace>reason" per line, '#'
+// comments. A program may be skipped only for a hint that the hint library
+// does not have yet, which the reason names.
+func LoadSkips(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	skips := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, reason, _ := strings.Cut(line, " ")
+		reason = strings.TrimSpace(reason)
+		if reason == "" {
+			return nil, fmt.Errorf("%s:%d: %s has no reason", path, n, name)
+		}
+		skips[name] = reason
+	}
+	return skips, sc.Err()
+}
