@@ -10,22 +10,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cairn-vm/cairn/internal/corpusdir"
+
 	"github.com/cairn-vm/cairn/asm"
 )
 
-// corpusDir returns the Cairo 0 programs of the conformance corpus
-// ($CAIRN_CORPUS, else ../../shared/corpus), or skips the test.
-func corpusDir(t testing.TB) string {
-	dir := os.Getenv("CAIRN_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "corpus")
-	}
-	d := filepath.Join(dir, "cairo0")
-	if st, err := os.Stat(d); err != nil || !st.IsDir() {
-		t.Skipf("conformance corpus not found at %s (set CAIRN_CORPUS to the corpus directory): %v", dir, err)
-	}
-	return d
-}
+// corpusDir returns the Cairo 0 programs of the conformance corpus, or
+// skips the test.
+func corpusDir(t testing.TB) string { return filepath.Join(corpusdir.OrSkip(t), "cairo0") }
 
 type corpusProgram struct {
 	Data      []string `json:"data"`

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/cairn-vm/cairn/internal/corpusdir"
 )
 
 // Manifest is the corpus's expected.json.
@@ -47,25 +49,8 @@ type ErrorEntry struct {
 }
 
 // Dir returns the corpus directory: $CAIRN_CORPUS, else ../shared/corpus
-// relative to the repository root (found from the working directory).
-func Dir() (string, error) {
-	if d := os.Getenv("CAIRN_CORPUS"); d != "" {
-		return d, nil
-	}
-	wd, _ := os.Getwd()
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			c := filepath.Join(d, "..", "shared", "corpus")
-			if _, err := os.Stat(filepath.Join(c, "expected.json")); err != nil {
-				return "", fmt.Errorf("corpus not found at %s (set CAIRN_CORPUS)", c)
-			}
-			return c, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("no go.mod above %s", wd)
-		}
-	}
-}
+// beside the repository root.
+func Dir() (string, error) { return corpusdir.Dir() }
 
 // LoadManifest reads expected.json from the corpus directory.
 func LoadManifest(dir string) (*Manifest, error) {

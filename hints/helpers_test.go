@@ -3,10 +3,10 @@ package hints
 import (
 	"errors"
 	"math/big"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cairn-vm/cairn/internal/corpusdir"
 
 	"github.com/cairn-vm/cairn/asm"
 	"github.com/cairn-vm/cairn/vm"
@@ -202,26 +202,4 @@ func edgeValues() []*big.Int {
 }
 
 // corpusDir returns the corpus directory or skips the test.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	d := os.Getenv("CAIRN_CORPUS")
-	if d == "" {
-		// ../shared/corpus next to the repository root (the go.mod directory).
-		wd, _ := os.Getwd()
-		root := wd
-		for dir := wd; ; dir = filepath.Dir(dir) {
-			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-				root = dir
-				break
-			}
-			if filepath.Dir(dir) == dir {
-				break
-			}
-		}
-		d = filepath.Join(root, "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(filepath.Join(d, "cairo0")); err != nil {
-		t.Skipf("corpus not found at %s (set CAIRN_CORPUS): %v", d, err)
-	}
-	return d
-}
+func corpusDir(t testing.TB) string { return corpusdir.OrSkip(t) }

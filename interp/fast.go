@@ -50,24 +50,6 @@ func classify(in *vm.Instruction, immSmall bool) uint8 {
 	return fastNone
 }
 
-// smallInt returns the signed integer view of f when it lies in (-2^62, 2^62).
-func smallInt(f *asm.Felt) (int, bool) {
-	if f.IsUint64() {
-		if u := f.Uint64(); u < 1<<62 {
-			return int(u), true
-		}
-		return 0, false
-	}
-	var n asm.Felt
-	n.Neg(f)
-	if n.IsUint64() {
-		if u := n.Uint64(); u < 1<<62 {
-			return -int(u), true
-		}
-	}
-	return 0, false
-}
-
 // cellAt returns the cell at (seg, off) when it is allocated, else nil.
 func cellAt(m *vm.Memory, seg, off int) *vm.Value { return m.CellPtr(seg, off) }
 
@@ -76,9 +58,9 @@ func (e *Engine) fastStep(st *vm.State, c *cached) bool {
 	case fastAssert:
 		return fastAssertEq(st, c)
 	case fastJnz:
-		return fastJnzStep(st, c)
+		return fastBranchStep(st, c, true)
 	case fastJumpRel:
-		return fastJumpRelStep(st, c)
+		return fastBranchStep(st, c, false)
 	case fastCall:
 		return fastCallStep(st, c)
 	case fastRet:
@@ -158,75 +140,61 @@ func fastAssertEq(st *vm.State, c *cached) bool {
 			return false
 		}
 	}
-	if st.TraceOn {
-		record(st)
-	}
-	dst.MarkAccessed()
-	op0.MarkAccessed()
-	op1.MarkAccessed()
+	retire(st, dst, op0, op1)
 	if in.AP == vm.APAdd1 {
 		st.AP.Offset++
 	}
 	st.PC.Offset += in.Size
-	st.Steps++
 	return true
 }
 
-func fastJnzStep(st *vm.State, c *cached) bool {
-	in := &c.in
-	m := st.Mem
+// registerOperands returns the dst and op0 cells of a register-relative
+// instruction when both are allocated and known (as the general path
+// requires of an instruction that writes neither).
+func registerOperands(st *vm.State, in *vm.Instruction) (dst, op0 *vm.Value, ok bool) {
 	d := reg(st, in.DstReg)
-	d.Offset += in.OffDst
 	o0 := reg(st, in.Op0Reg)
-	o0.Offset += in.OffOp0
-	dst := cellAt(m, d.Segment, d.Offset)
-	op0 := cellAt(m, o0.Segment, o0.Offset)
-	if dst == nil || op0 == nil || op0.Kind() == vm.KindUnknown || dst.Kind() == vm.KindUnknown {
-		return false
-	}
-	next := st.PC.Offset + in.Size
-	if dst.Kind() != vm.KindFelt || !dst.FeltRef().IsZero() {
-		next = st.PC.Offset + c.immInt
-		if next < 0 {
-			return false
-		}
-	}
+	dst = cellAt(st.Mem, d.Segment, d.Offset+in.OffDst)
+	op0 = cellAt(st.Mem, o0.Segment, o0.Offset+in.OffOp0)
+	ok = dst != nil && op0 != nil && dst.Kind() != vm.KindUnknown && op0.Kind() != vm.KindUnknown
+	return dst, op0, ok
+}
+
+// retire records the step in the trace (with the registers it started
+// from), marks its operand cells accessed and counts it. Register updates
+// follow it.
+func retire(st *vm.State, dst, op0, op1 *vm.Value) {
 	if st.TraceOn {
 		record(st)
 	}
 	dst.MarkAccessed()
 	op0.MarkAccessed()
-	if in.AP == vm.APAdd1 {
-		st.AP.Offset++
+	if op1 != nil {
+		op1.MarkAccessed()
 	}
-	st.PC.Offset = next
 	st.Steps++
-	return true
 }
 
-func fastJumpRelStep(st *vm.State, c *cached) bool {
+// fastBranchStep runs jmp rel by an immediate and, when conditional, jnz by
+// an immediate (which falls through when dst is the felt 0).
+func fastBranchStep(st *vm.State, c *cached, conditional bool) bool {
 	in := &c.in
-	m := st.Mem
-	d := reg(st, in.DstReg)
-	d.Offset += in.OffDst
-	o0 := reg(st, in.Op0Reg)
-	o0.Offset += in.OffOp0
-	dst := cellAt(m, d.Segment, d.Offset)
-	op0 := cellAt(m, o0.Segment, o0.Offset)
+	dst, op0, ok := registerOperands(st, in)
+	if !ok {
+		return false
+	}
 	next := st.PC.Offset + c.immInt
-	if dst == nil || op0 == nil || op0.Kind() == vm.KindUnknown || dst.Kind() == vm.KindUnknown || next < 0 {
+	if conditional && dst.Kind() == vm.KindFelt && dst.FeltRef().IsZero() {
+		next = st.PC.Offset + in.Size
+	}
+	if next < 0 {
 		return false
 	}
-	if st.TraceOn {
-		record(st)
-	}
-	dst.MarkAccessed()
-	op0.MarkAccessed()
+	retire(st, dst, op0, nil)
 	if in.AP == vm.APAdd1 {
 		st.AP.Offset++
 	}
 	st.PC.Offset = next
-	st.Steps++
 	return true
 }
 
@@ -245,15 +213,10 @@ func fastCallStep(st *vm.State, c *cached) bool {
 	ret := vm.PtrValue(st.PC.Add(c.in.Size))
 	m.Fill(st.AP.Segment, st.AP.Offset, dst, &fp)
 	m.Fill(st.AP.Segment, st.AP.Offset+1, op0, &ret)
-	if st.TraceOn {
-		record(st)
-	}
-	dst.MarkAccessed()
-	op0.MarkAccessed()
+	retire(st, dst, op0, nil)
 	st.FP = st.AP.Add(2)
 	st.AP.Offset += 2
 	st.PC.Offset = next
-	st.Steps++
 	return true
 }
 
@@ -269,38 +232,21 @@ func fastRetStep(st *vm.State, c *cached) bool {
 		op0.Kind() == vm.KindUnknown {
 		return false
 	}
-	if st.TraceOn {
-		record(st)
-	}
-	dst.MarkAccessed()
-	op0.MarkAccessed()
-	op1.MarkAccessed()
+	retire(st, dst, op0, op1)
 	st.FP = vm.Relocatable{Segment: dst.Segment(), Offset: dst.Offset()}
 	st.PC = vm.Relocatable{Segment: op1.Segment(), Offset: op1.Offset()}
-	st.Steps++
 	return true
 }
 
 func fastAPAddStep(st *vm.State, c *cached) bool {
 	in := &c.in
-	m := st.Mem
-	d := reg(st, in.DstReg)
-	d.Offset += in.OffDst
-	o0 := reg(st, in.Op0Reg)
-	o0.Offset += in.OffOp0
-	dst := cellAt(m, d.Segment, d.Offset)
-	op0 := cellAt(m, o0.Segment, o0.Offset)
+	dst, op0, ok := registerOperands(st, in)
 	ap := st.AP.Offset + c.immInt
-	if dst == nil || op0 == nil || op0.Kind() == vm.KindUnknown || dst.Kind() == vm.KindUnknown || ap < 0 {
+	if !ok || ap < 0 {
 		return false
 	}
-	if st.TraceOn {
-		record(st)
-	}
-	dst.MarkAccessed()
-	op0.MarkAccessed()
+	retire(st, dst, op0, nil)
 	st.AP.Offset = ap
 	st.PC.Offset += in.Size
-	st.Steps++
 	return true
 }

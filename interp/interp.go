@@ -65,7 +65,7 @@ func (e *Engine) step(st *vm.State) error {
 	if pc.Segment == st.ProgramBase.Segment && st.HasHint(pc.Offset) {
 		for _, h := range st.Hints[pc.Offset] {
 			if err := h.Execute(st); err != nil {
-				return wrap(st, pc, err)
+				return wrap(pc, err)
 			}
 		}
 	}
@@ -78,17 +78,17 @@ func (e *Engine) step(st *vm.State) error {
 	} else {
 		dec, err := decodeAt(st.Mem, pc)
 		if err != nil {
-			return wrap(st, pc, err)
+			return wrap(pc, err)
 		}
 		in = &dec
 	}
 	if err := execute(st, in); err != nil {
-		return wrap(st, pc, err)
+		return wrap(pc, err)
 	}
 	return nil
 }
 
-func wrap(st *vm.State, pc vm.Relocatable, err error) error {
+func wrap(pc vm.Relocatable, err error) error {
 	var ve *vm.VMError
 	if errors.As(err, &ve) {
 		return err
@@ -130,7 +130,7 @@ func (e *Engine) cachedAt(st *vm.State, pc vm.Relocatable) *cached {
 	if in.Op1 == vm.Op1Imm {
 		if imm := st.Mem.Get(pc.Add(1)); imm.IsFelt() {
 			f := imm.Felt()
-			c.immInt, c.immSmall = smallInt(&f)
+			c.immInt, c.immSmall = vm.SmallInt(&f)
 		}
 	}
 	c.fast = classify(&in, c.immSmall)

@@ -17,20 +17,29 @@ var (
 	maxPointerOffset = uint64(1) << 62
 )
 
-// feltOffset returns the offset a pointer moves by when f is added: f as a
-// signed integer must be small so that the result keeps 0 <= offset.
-func addOffset(off int, f *asm.Felt) (int, error) {
+// SmallInt returns the signed integer view of f when it lies in
+// (-2^62, 2^62): the range an offset, a jump or an ap step can take.
+func SmallInt(f *asm.Felt) (int, bool) {
 	if f.IsUint64() {
-		u := f.Uint64()
-		if u < maxPointerOffset && uint64(off)+u < maxPointerOffset {
-			return off + int(u), nil
+		if u := f.Uint64(); u < maxPointerOffset {
+			return int(u), true
 		}
-		return 0, fmt.Errorf("%w: %d + %s", ErrOffsetRange, off, f)
+		return 0, false
 	}
-	var neg asm.Felt
-	neg.Neg(f)
-	if neg.IsUint64() && neg.Uint64() <= uint64(off) {
-		return off - int(neg.Uint64()), nil
+	var n asm.Felt
+	n.Neg(f)
+	if n.IsUint64() {
+		if u := n.Uint64(); u < maxPointerOffset {
+			return -int(u), true
+		}
+	}
+	return 0, false
+}
+
+// addOffset moves a pointer's offset by f, which must keep it in [0, 2^62).
+func addOffset(off int, f *asm.Felt) (int, error) {
+	if n, ok := SmallInt(f); ok && off+n >= 0 && off+n < int(maxPointerOffset) {
+		return off + n, nil
 	}
 	return 0, fmt.Errorf("%w: %d + %s", ErrOffsetRange, off, f)
 }

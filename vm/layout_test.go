@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cairn-vm/cairn/internal/corpusdir"
 )
 
 // layoutSpec is cairo-lang's instances.py (v0.14.0.1), copied by hand as a
@@ -227,17 +229,7 @@ func TestParseDynamicLayout(t *testing.T) {
 }
 
 // builtinsCorpusDir returns the conformance corpus directory, or skips.
-func builtinsCorpusDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("CAIRN_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "expected.json")); err != nil {
-		t.Skipf("conformance corpus not found at %s (set CAIRN_CORPUS): %v", dir, err)
-	}
-	return dir
-}
+func builtinsCorpusDir(t *testing.T) string { return corpusdir.OrSkip(t) }
 
 // TestCorpusDynamicLayoutSegmentSizes loads the corpus's dynamic layout
 // parameters and checks the proof-mode segment sizes against the

@@ -4,13 +4,15 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cairn-vm/cairn/internal/corpusdir"
 )
 
 func FuzzParseProgram(f *testing.F) {
 	f.Add([]byte(`{"prime":"0x800000000000011000000000000000000000000000000000000000000000001","data":["0x208b7fff7fff7ffe"],"builtins":[],"hints":{},"identifiers":{"__main__.main":{"type":"function","pc":0}},"reference_manager":{"references":[]},"main_scope":"__main__"}`))
 	f.Add([]byte(`{"prime":"0x11","data":[]}`))
 	f.Add([]byte(`{"data":["0xzz"]}`))
-	if dir := os.Getenv("CAIRN_CORPUS"); dir != "" {
+	if dir, err := corpusdir.Dir(); err == nil {
 		files, _ := filepath.Glob(filepath.Join(dir, "cairo0", "*fib*.json"))
 		for _, p := range files {
 			if b, err := os.ReadFile(p); err == nil && len(b) < 64<<10 {

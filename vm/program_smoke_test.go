@@ -1,21 +1,13 @@
 package vm
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cairn-vm/cairn/internal/corpusdir"
 )
 
-func corpusDir(t testing.TB) string {
-	dir := os.Getenv("CAIRN_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "expected.json")); err != nil {
-		t.Skipf("corpus not found at %s (set CAIRN_CORPUS): %v", dir, err)
-	}
-	return dir
-}
+func corpusDir(t testing.TB) string { return corpusdir.OrSkip(t) }
 
 func TestLoadCorpusPrograms(t *testing.T) {
 	dir := corpusDir(t)
