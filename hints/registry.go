@@ -110,10 +110,26 @@ type Builtin struct {
 	Code string
 }
 
+// families are the groups of built-in hints, each defined in its own file
+// (math, dictionaries, secp, hashes, ...) and added by that file's init.
+var families [][]builtinHint
+
+// addFamily adds a group of built-in hints to Default.
+func addFamily(hs []builtinHint) { families = append(families, hs) }
+
+func allBuiltins() []builtinHint {
+	out := append([]builtinHint(nil), builtinHints...)
+	for _, f := range families {
+		out = append(out, f...)
+	}
+	return out
+}
+
 // Builtins returns the hints Default registers, in registration order.
 func Builtins() []Builtin {
-	out := make([]Builtin, len(builtinHints))
-	for i, b := range builtinHints {
+	all := allBuiltins()
+	out := make([]Builtin, len(all))
+	for i, b := range all {
 		out[i] = Builtin{Name: b.name, Code: b.code}
 	}
 	return out
@@ -123,7 +139,7 @@ func Builtins() []Builtin {
 // returns a fresh registry that the caller may extend.
 func Default() *Registry {
 	r := NewRegistry()
-	for _, b := range builtinHints {
+	for _, b := range allBuiltins() {
 		r.Register(b.code, b.fn)
 	}
 	return r

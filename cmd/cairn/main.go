@@ -4,6 +4,7 @@
 //	          [--air_public_input F] [--air_private_input F] [--print_output]
 //	          [--entrypoint NAME] [--cairo_layout_params_file F] [--max_steps N] [--engine E]
 //	cairn asm FILE.casm [-o OUT.json]
+//	cairn hints [--missing] [WHITELIST.json|PROGRAM.json|DIR ...]
 //	cairn version
 package main
 
@@ -20,6 +21,7 @@ func usage() {
 usage:
   cairn run PROGRAM.json [flags]   run a compiled Cairo 0 program (cairo-run's flags; see cairn run -h)
   cairn asm FILE.casm [-o OUT]     assemble Cairo assembly into program JSON
+  cairn hints [FILES|DIRS]         list implemented hints, or those of whitelists/programs as implemented or missing
   cairn version                    print the version and the CPU report
 `)
 }
@@ -35,6 +37,8 @@ func main() {
 		err = cmdRun(os.Args[2:])
 	case "asm":
 		err = cmdAsm(os.Args[2:])
+	case "hints":
+		err = cmdHints(os.Args[2:])
 	case "version", "--version", "-version":
 		err = cmdVersion()
 	case "help", "-h", "--help":
