@@ -229,3 +229,7 @@ func ecdsaLimbsBelow(a, b *[4]uint64) bool {
 	}
 	return false
 }
+
+// CurveOrder returns EC_ORDER, the order of the Stark curve's generator
+// (the modulus ECDSA's s and w live in).
+func CurveOrder() *big.Int { return fr.Modulus() }

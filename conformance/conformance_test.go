@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,7 +16,6 @@ import (
 	"testing"
 
 	"github.com/cairn-vm/cairn/runtime"
-	"github.com/cairn-vm/cairn/vm"
 )
 
 // memorySHA hashes a memory file the way the corpus does: its 40-byte
@@ -44,7 +42,6 @@ type outcome struct {
 	name, mode string
 	err        string // empty when passed
 	skipped    string
-	pending    string // part of the comparison not available yet
 }
 
 func runCase(dir string, e Entry, mode string, exp *Expected, engine string) outcome {
@@ -80,9 +77,7 @@ func runCase(dir string, e Entry, mode string, exp *Expected, engine string) out
 	}
 	if mode == "proof" && exp.AIRPublicInput != "" {
 		var got bytes.Buffer
-		if err := res.WriteAIRPublicInput(&got); errors.Is(err, vm.ErrAIRUnsupported) {
-			o.pending = "AIR public input writer not built yet (trace and memory compared)"
-		} else if err != nil {
+		if err := res.WriteAIRPublicInput(&got); err != nil {
 			why = append(why, "air_public_input: "+err.Error())
 		} else if d := jsonDiff(got.Bytes(), filepath.Join(dir, exp.AIRPublicInput)); d != "" {
 			why = append(why, "air_public_input differs: "+d)
@@ -192,7 +187,7 @@ func testCorpus(t *testing.T, engine string) {
 		}()
 	}
 	wg.Wait()
-	passed, failed, skipped, pending := 0, 0, 0, 0
+	passed, failed, skipped := 0, 0, 0
 	for _, o := range results {
 		switch {
 		case o.skipped != "":
@@ -200,9 +195,6 @@ func testCorpus(t *testing.T, engine string) {
 		case o.err != "":
 			failed++
 			t.Errorf("%s %s: %s", o.name, o.mode, o.err)
-		case o.pending != "":
-			pending++
-			t.Logf("%s %s: trace and memory match; pending: %s", o.name, o.mode, o.pending)
 		default:
 			passed++
 		}
@@ -220,8 +212,8 @@ func testCorpus(t *testing.T, engine string) {
 		passed++
 		t.Logf("%s: error as expected: %v", e.Name, err)
 	}
-	summary := fmt.Sprintf("corpus (engine %s): %d passed, %d failed, %d skipped (missing hints), %d pending (AIR public input not written yet)",
-		orDefault(engine), passed, failed, skipped, pending)
+	summary := fmt.Sprintf("corpus (engine %s): %d passed, %d failed, %d skipped (missing hints)",
+		orDefault(engine), passed, failed, skipped)
 	t.Log(summary)
 	fmt.Println(summary)
 }

@@ -55,7 +55,7 @@ func cmdRun(args []string) error {
 		Layout:           *layout,
 		LayoutParamsFile: *layoutParams,
 		ProofMode:        *proofMode,
-		Trace:            *traceFile != "",
+		Trace:            *traceFile != "" || *airPublic != "",
 		MaxSteps:         *maxSteps,
 		Entrypoint:       *entrypoint,
 		Engine:           *engine,
