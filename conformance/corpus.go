@@ -19,16 +19,20 @@ type Manifest struct {
 
 // Entry is one program with what a correct VM produces for it.
 type Entry struct {
-	Name         string    `json:"name"`
-	File         string    `json:"file"`
-	Layout       string    `json:"layout"`
-	LayoutParams string    `json:"layout_params"`
-	Exec         *Expected `json:"exec"`
-	Proof        *Expected `json:"proof"`
-	Benchmark    *struct {
-		Seconds     float64 `json:"seconds"`
-		StepsPerSec float64 `json:"steps_per_sec"`
-	} `json:"benchmark"`
+	Name         string     `json:"name"`
+	File         string     `json:"file"`
+	Layout       string     `json:"layout"`
+	LayoutParams string     `json:"layout_params"`
+	Exec         *Expected  `json:"exec"`
+	Proof        *Expected  `json:"proof"`
+	Benchmark    *Benchmark `json:"benchmark"`
+}
+
+// Benchmark is cairo-vm-go's time for the program (whole process, no
+// trace) on the corpus's reference machine.
+type Benchmark struct {
+	Seconds     float64 `json:"cairo_vm_go_seconds_no_trace"`
+	StepsPerSec float64 `json:"cairo_vm_go_steps_per_s"`
 }
 
 // Expected is the reference result of one mode.

@@ -7,10 +7,12 @@ import (
 
 // The fast path executes the instruction shapes that make up nearly every
 // Cairo step (assert_eq over register-relative cells, jumps and jnz by an
-// immediate, call rel, ret, ap += imm) directly on the segments' cells. It
-// first checks that the step is ordinary — operands known where the general
-// rules would need them, cells inside allocated memory, no builtin segment,
-// no relocatable arithmetic — and returns false without touching the state
+// immediate, call rel, ret, ap += imm) directly on the segments' cells,
+// with the common deductions of an assert's operand (op1 = dst, op0 or op1
+// of an addition) and pointer arithmetic. It first checks that the step is
+// ordinary — cells inside allocated memory, none to deduce in a builtin
+// segment, pointer arithmetic in range — and returns false without touching
+// the state
 // otherwise, so the general path (execute) stays the one definition of the
 // semantics and handles every unusual case.
 
@@ -28,7 +30,7 @@ const (
 // classify picks a fast handler for a decoded instruction.
 func classify(in *vm.Instruction, immSmall bool) uint8 {
 	switch {
-	case in.Opcode == vm.OpAssertEq && in.Op1 != vm.Op1FromOp0 && in.Res != vm.ResUnconstrained &&
+	case in.Opcode == vm.OpAssertEq && in.Res != vm.ResUnconstrained &&
 		in.PC == vm.PCRegular && (in.AP == vm.APRegular || in.AP == vm.APAdd1):
 		return fastAssert
 	case in.Opcode == vm.OpNop && in.PC == vm.PCJnz && in.Op1 == vm.Op1Imm && immSmall &&
@@ -95,50 +97,65 @@ func fastAssertEq(st *vm.State, c *cached) bool {
 	o0.Offset += in.OffOp0
 	dst := cellAt(m, d.Segment, d.Offset)
 	op0 := cellAt(m, o0.Segment, o0.Offset)
-	if dst == nil || op0 == nil || op0.Kind() == vm.KindUnknown {
+	if dst == nil || op0 == nil {
 		return false
 	}
-	var op1 *vm.Value
+	var o1 vm.Relocatable
 	switch in.Op1 {
 	case vm.Op1Imm:
-		op1 = cellAt(m, st.PC.Segment, st.PC.Offset+1)
+		o1 = vm.Relocatable{Segment: st.PC.Segment, Offset: st.PC.Offset + 1}
 	case vm.Op1FromAP:
-		op1 = cellAt(m, st.AP.Segment, st.AP.Offset+in.OffOp1)
-	default:
-		op1 = cellAt(m, st.FP.Segment, st.FP.Offset+in.OffOp1)
+		o1 = vm.Relocatable{Segment: st.AP.Segment, Offset: st.AP.Offset + in.OffOp1}
+	case vm.Op1FromFP:
+		o1 = vm.Relocatable{Segment: st.FP.Segment, Offset: st.FP.Offset + in.OffOp1}
+	default: // [[op0] + off]
+		if op0.Kind() != vm.KindPtr {
+			return false
+		}
+		o1 = vm.Relocatable{Segment: op0.Segment(), Offset: op0.Offset() + in.OffOp1}
 	}
-	if op1 == nil || op1.Kind() == vm.KindUnknown {
+	op1 := cellAt(m, o1.Segment, o1.Offset)
+	if op1 == nil {
 		return false
 	}
-	var res vm.Value
-	switch in.Res {
-	case vm.ResOp1:
-		res = *op1
-	case vm.ResAdd:
-		if op0.Kind() != vm.KindFelt || op1.Kind() != vm.KindFelt {
+	op0Known, op1Known := op0.Kind() != vm.KindUnknown, op1.Kind() != vm.KindUnknown
+	switch {
+	case op0Known && op1Known:
+		var res vm.Value
+		if !fastRes(in.Res, op0, op1, &res) {
 			return false
 		}
-		res = vm.FeltValue(asm.Felt{})
-		res.FeltRef().Add(op0.FeltRef(), op1.FeltRef())
-	case vm.ResMul:
-		if op0.Kind() != vm.KindFelt || op1.Kind() != vm.KindFelt {
+		if dst.Kind() == vm.KindUnknown {
+			if !m.Plain(d.Segment) {
+				return false
+			}
+			m.Fill(d.Segment, d.Offset, dst, &res)
+		} else if !sameValue(dst, &res) {
+			return false // the general path reports the failed assertion
+		}
+	case op0Known && dst.Kind() != vm.KindUnknown && m.Plain(o1.Segment):
+		// op1 deduced from dst: dst = op1, or dst = op0 + op1.
+		var v vm.Value
+		switch in.Res {
+		case vm.ResOp1:
+			v = *dst
+		case vm.ResAdd:
+			if !fastSub(dst, op0, &v) {
+				return false
+			}
+		default:
 			return false
 		}
-		res = vm.FeltValue(asm.Felt{})
-		res.FeltRef().Mul(op0.FeltRef(), op1.FeltRef())
-	}
-	switch dst.Kind() {
-	case vm.KindUnknown:
-		if !m.Plain(d.Segment) {
+		m.Fill(o1.Segment, o1.Offset, op1, &v)
+	case op1Known && in.Res == vm.ResAdd && dst.Kind() != vm.KindUnknown && m.Plain(o0.Segment):
+		// op0 deduced from dst = op0 + op1.
+		var v vm.Value
+		if !fastSub(dst, op1, &v) {
 			return false
 		}
-		m.Fill(d.Segment, d.Offset, dst, &res)
+		m.Fill(o0.Segment, o0.Offset, op0, &v)
 	default:
-		// An equal value passes; a different one is an error the general
-		// path reports.
-		if dst.Kind() != res.Kind() || dst.Segment() != res.Segment() || *dst.FeltRef() != *res.FeltRef() {
-			return false
-		}
+		return false
 	}
 	retire(st, dst, op0, op1)
 	if in.AP == vm.APAdd1 {
@@ -146,6 +163,51 @@ func fastAssertEq(st *vm.State, c *cached) bool {
 	}
 	st.PC.Offset += in.Size
 	return true
+}
+
+// fastRes computes res from two known operands; false sends the step to
+// the general path (pointer arithmetic out of range, products of pointers).
+func fastRes(kind vm.ResLogic, op0, op1 *vm.Value, res *vm.Value) bool {
+	switch kind {
+	case vm.ResOp1:
+		*res = *op1
+		return true
+	case vm.ResAdd:
+		if op0.Kind() == vm.KindFelt && op1.Kind() == vm.KindFelt {
+			*res = vm.FeltValue(asm.Felt{})
+			res.FeltRef().Add(op0.FeltRef(), op1.FeltRef())
+			return true
+		}
+		v, err := vm.Add(*op0, *op1)
+		*res = v
+		return err == nil
+	case vm.ResMul:
+		if op0.Kind() != vm.KindFelt || op1.Kind() != vm.KindFelt {
+			return false
+		}
+		*res = vm.FeltValue(asm.Felt{})
+		res.FeltRef().Mul(op0.FeltRef(), op1.FeltRef())
+		return true
+	}
+	return false
+}
+
+// fastSub is a - b for the deduction of an addition's operand.
+func fastSub(a, b *vm.Value, out *vm.Value) bool {
+	if a.Kind() == vm.KindFelt && b.Kind() == vm.KindFelt {
+		*out = vm.FeltValue(asm.Felt{})
+		out.FeltRef().Sub(a.FeltRef(), b.FeltRef())
+		return true
+	}
+	v, err := vm.Sub(*a, *b)
+	*out = v
+	return err == nil
+}
+
+// sameValue compares a cell with a computed value, ignoring the accessed
+// mark.
+func sameValue(cell, v *vm.Value) bool {
+	return cell.Kind() == v.Kind() && cell.Segment() == v.Segment() && *cell.FeltRef() == *v.FeltRef()
 }
 
 // registerOperands returns the dst and op0 cells of a register-relative

@@ -31,7 +31,7 @@ type Validator interface {
 // doubling (most segments are small); later pages are allocated whole and
 // never move, so a long run never copies its execution segment.
 const (
-	pageBits  = 16
+	pageBits  = 20
 	pageCells = 1 << pageBits
 	pageMask  = pageCells - 1
 )
@@ -76,6 +76,8 @@ type Memory struct {
 	// MaxCells bounds the cells any one segment may grow to; 0 means the
 	// default (2^31), which keeps offsets far from overflow.
 	MaxCells int
+
+	arena *cellArena // large cell arrays outside the Go heap (cells_linux.go)
 }
 
 const defaultMaxCells = 1 << 31
@@ -186,10 +188,10 @@ func (m *Memory) grow(s *segment, off int) error {
 			n *= 2
 		}
 		n = min(n, pageCells)
-		cells := make([]Value, n)
-		adviseHuge(cells)
+		cells := m.newCells(n)
 		copy(cells, first)
 		s.pages[0] = cells
+		m.freeCells(first)
 		return nil
 	}
 	if len(s.pages[0]) < pageCells {
@@ -198,8 +200,7 @@ func (m *Memory) grow(s *segment, off int) error {
 		}
 	}
 	for p := off >> pageBits; len(s.pages) <= p; {
-		pg := make([]Value, pageCells)
-		adviseHuge(pg)
+		pg := m.newCells(pageCells)
 		s.pages = append(s.pages, pg)
 	}
 	return nil
