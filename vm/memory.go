@@ -134,6 +134,11 @@ func (m *Memory) Get(addr Relocatable) Value {
 	}
 	v := *c
 	v.kind &= kindMask
+	if v.seg < 0 && len(m.rules) > 0 && v.IsPtr() {
+		// cairo-lang's memory relocates on read once a rule exists for
+		// the temporary segment a value points into.
+		v = m.relocateValue(v)
+	}
 	return v
 }
 
