@@ -31,8 +31,9 @@ func pyDivMod(a, b *big.Int) (q, r *big.Int) {
 	q, r = new(big.Int), new(big.Int)
 	q.DivMod(a, b, r) // Euclidean: 0 <= r < |b|
 	if b.Sign() < 0 && r.Sign() > 0 {
-		// Python's remainder takes b's sign.
-		q.Add(q, big.NewInt(1))
+		// Python's remainder takes b's sign: r - |b| = r + b, so q*b
+		// must grow by -b, which is q - 1.
+		q.Sub(q, big.NewInt(1))
 		r.Add(r, b)
 	}
 	return q, r
