@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cairn-vm/cairn/asm"
 	"github.com/cairn-vm/cairn/vm"
@@ -28,6 +29,55 @@ type parsedRef struct {
 	ap         bool // mentions ap, so ap tracking applies
 	apTracking vm.ApTracking
 	err        error
+
+	// Most references are [reg + k] or reg + k (casts aside); they are
+	// evaluated without walking the expression.
+	simple    simpleRef
+	simpleAP  bool
+	simpleOff int
+}
+
+type simpleRef uint8
+
+const (
+	notSimple   simpleRef = iota
+	simpleDeref           // [reg + off]
+	simpleAddr            // reg + off
+)
+
+// regPlusConst matches reg, reg + k and reg - k (casts aside) with a small k.
+func regPlusConst(e expr) (ap bool, off int, ok bool) {
+	switch e := stripCasts(e).(type) {
+	case *exprReg:
+		return e.ap, 0, true
+	case *exprBin:
+		r, isReg := stripCasts(e.a).(*exprReg)
+		k, isConst := stripCasts(e.b).(*exprConst)
+		if !isReg || !isConst || !k.val.IsInt64() || (e.op != "+" && e.op != "-") {
+			return false, 0, false
+		}
+		n := k.val.Int64()
+		if n > 1<<40 || n < -(1<<40) {
+			return false, 0, false
+		}
+		if e.op == "-" {
+			n = -n
+		}
+		return r.ap, int(n), true
+	}
+	return false, 0, false
+}
+
+func (pr *parsedRef) classify() {
+	if d, ok := stripCasts(pr.e).(*exprDeref); ok {
+		if ap, off, ok := regPlusConst(d.addr); ok {
+			pr.simple, pr.simpleAP, pr.simpleOff = simpleDeref, ap, off
+		}
+		return
+	}
+	if ap, off, ok := regPlusConst(pr.e); ok {
+		pr.simple, pr.simpleAP, pr.simpleOff = simpleAddr, ap, off
+	}
 }
 
 func newProgInfo(p *vm.Program) *progInfo {
@@ -40,6 +90,7 @@ func newProgInfo(p *vm.Program) *progInfo {
 		}
 		if pr.err == nil {
 			pr.ap = hasAP(pr.e)
+			pr.classify()
 			if t, err := pi.resolveType(pr.t); err == nil {
 				pr.t = t
 			}
@@ -132,8 +183,9 @@ type compiledHint struct {
 	spec  *vm.HintSpec
 	pc    int
 	prog  *progInfo
-	roots map[string]*binding // ids name (last component) -> reference
-	plans sync.Map            // dotted ids path -> *plan, filled on first use
+	roots map[string]*binding              // ids name (last component) -> reference
+	plans atomic.Pointer[map[string]*plan] // dotted ids path -> plan, copied on write
+	mu    sync.Mutex
 }
 
 // binding is one reference as seen from one hint: the parsed expression
@@ -225,12 +277,31 @@ type plan struct {
 
 // resolve returns the plan of an ids path, building it on first use.
 func (h *compiledHint) resolve(path string) *plan {
-	if p, ok := h.plans.Load(path); ok {
-		return p.(*plan)
+	if m := h.plans.Load(); m != nil {
+		if p, ok := (*m)[path]; ok {
+			return p
+		}
+	}
+	// Plans are built once per name; readers see an immutable map, so the
+	// common lookup is a plain map read.
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	old := h.plans.Load()
+	if old != nil {
+		if p, ok := (*old)[path]; ok {
+			return p
+		}
+	}
+	next := make(map[string]*plan, 1)
+	if old != nil {
+		for k, v := range *old {
+			next[k] = v
+		}
 	}
 	p := h.build(path)
-	actual, _ := h.plans.LoadOrStore(path, p)
-	return actual.(*plan)
+	next[path] = p
+	h.plans.Store(&next)
+	return p
 }
 
 func (h *compiledHint) build(path string) *plan {
@@ -414,15 +485,38 @@ func (c *Context) env(b *binding) evalEnv {
 	return evalEnv{mem: c.State.Mem, ap: c.State.AP.Add(-b.apDiff), fp: c.State.FP}
 }
 
+// simpleAddr is reg + off of a simple reference, with the ap correction.
+func (c *Context) simpleAddr(b *binding) vm.Relocatable {
+	if b.ref.simpleAP {
+		return c.State.AP.Add(b.ref.simpleOff - b.apDiff)
+	}
+	return c.State.FP.Add(b.ref.simpleOff)
+}
+
+// refValue is the value of a reference expression.
+func (c *Context) refValue(b *binding) (vm.Value, error) {
+	switch b.ref.simple {
+	case simpleDeref:
+		return readCell(c.State.Mem, c.simpleAddr(b))
+	case simpleAddr:
+		return vm.PtrValue(c.simpleAddr(b)), nil
+	}
+	env := c.env(b)
+	return env.eval(b.ref.e)
+}
+
 // memberAddr is the address a member path ends at.
 func (c *Context) memberAddr(name string, p *plan) (vm.Relocatable, error) {
-	env := c.env(p.b)
 	var base vm.Value
 	var err error
-	if p.base == baseStructAddr {
+	switch {
+	case p.base == baseStructAddr && p.b.ref.simple == simpleDeref:
+		base = vm.PtrValue(c.simpleAddr(p.b))
+	case p.base == baseStructAddr:
+		env := c.env(p.b)
 		base, err = env.eval(stripCasts(p.b.ref.e).(*exprDeref).addr)
-	} else {
-		base, err = env.eval(p.b.ref.e)
+	default:
+		base, err = c.refValue(p.b)
 	}
 	if err != nil {
 		return vm.Relocatable{}, err
@@ -433,7 +527,7 @@ func (c *Context) memberAddr(name string, p *plan) (vm.Relocatable, error) {
 	a := base.Ptr()
 	for _, s := range p.steps {
 		if s.hop {
-			v, err := readCell(env.mem, a)
+			v, err := readCell(c.State.Mem, a)
 			if err != nil {
 				return vm.Relocatable{}, err
 			}
@@ -462,8 +556,7 @@ func (c *Context) Get(name string) (vm.Value, error) {
 		return vm.Value{}, fmt.Errorf("ids.%s has type '%s': read its members or its address", name, p.final)
 	}
 	if len(p.steps) == 0 {
-		env := c.env(p.b)
-		return env.eval(p.b.ref.e)
+		return c.refValue(p.b)
 	}
 	a, err := c.memberAddr(name, p)
 	if err != nil {
@@ -548,8 +641,7 @@ func (c *Context) Addr(name string) (vm.Relocatable, error) {
 		env := c.env(p.b)
 		v, err = env.eval(d.addr)
 	case len(p.steps) == 0 && p.final.kind == typePointer:
-		env := c.env(p.b)
-		v, err = env.eval(p.b.ref.e)
+		v, err = c.refValue(p.b)
 	case len(p.steps) > 0 && (p.final.kind == typeStruct || p.final.kind == typeTuple):
 		a, err := c.memberAddr(name, p)
 		return a, err
@@ -583,6 +675,9 @@ func (c *Context) CellAddr(name string) (vm.Relocatable, error) {
 	}
 	if len(p.steps) > 0 {
 		return c.memberAddr(name, p)
+	}
+	if p.b.ref.simple == simpleDeref {
+		return c.simpleAddr(p.b), nil
 	}
 	d, ok := stripCasts(p.b.ref.e).(*exprDeref)
 	if !ok {

@@ -97,7 +97,9 @@ func fastAssertEq(st *vm.State, c *cached) bool {
 	o0.Offset += in.OffOp0
 	dst := cellAt(m, d.Segment, d.Offset)
 	op0 := cellAt(m, o0.Segment, o0.Offset)
-	if dst == nil || op0 == nil {
+	// With relocation rules, reads relocate temporary pointers (Memory.Get);
+	// the fast path reads cells raw, so it steps aside.
+	if dst == nil || op0 == nil || m.HasRelocationRules() {
 		return false
 	}
 	var o1 vm.Relocatable
@@ -118,22 +120,36 @@ func fastAssertEq(st *vm.State, c *cached) bool {
 	if op1 == nil {
 		return false
 	}
-	op0Known, op1Known := op0.Kind() != vm.KindUnknown, op1.Kind() != vm.KindUnknown
+	// Builtin cells are deduced first, as in the general path.
+	op0Known, ok := known(m, o0, op0)
+	if !ok {
+		return false
+	}
+	op1Known, ok := known(m, o1, op1)
+	if !ok {
+		return false
+	}
 	switch {
 	case op0Known && op1Known:
 		var res vm.Value
-		if !fastRes(in.Res, op0, op1, &res) {
+		if in.Res == vm.ResAdd && in.Op1 == vm.Op1Imm && c.immSmall && op0.Kind() == vm.KindPtr {
+			// pointer + immediate, the commonest pointer arithmetic.
+			off := op0.Offset() + c.immInt
+			if off < 0 {
+				return false
+			}
+			res = vm.PtrValue(vm.Relocatable{Segment: op0.Segment(), Offset: off})
+		} else if !fastRes(in.Res, op0, op1, &res) {
 			return false
 		}
 		if dst.Kind() == vm.KindUnknown {
-			if !m.Plain(d.Segment) {
+			if !store(m, d, dst, &res) {
 				return false
 			}
-			m.Fill(d.Segment, d.Offset, dst, &res)
 		} else if !sameValue(dst, &res) {
 			return false // the general path reports the failed assertion
 		}
-	case op0Known && dst.Kind() != vm.KindUnknown && m.Plain(o1.Segment):
+	case op0Known && dst.Kind() != vm.KindUnknown:
 		// op1 deduced from dst: dst = op1, or dst = op0 + op1.
 		var v vm.Value
 		switch in.Res {
@@ -146,14 +162,18 @@ func fastAssertEq(st *vm.State, c *cached) bool {
 		default:
 			return false
 		}
-		m.Fill(o1.Segment, o1.Offset, op1, &v)
-	case op1Known && in.Res == vm.ResAdd && dst.Kind() != vm.KindUnknown && m.Plain(o0.Segment):
+		if !store(m, o1, op1, &v) {
+			return false
+		}
+	case op1Known && in.Res == vm.ResAdd && dst.Kind() != vm.KindUnknown:
 		// op0 deduced from dst = op0 + op1.
 		var v vm.Value
 		if !fastSub(dst, op1, &v) {
 			return false
 		}
-		m.Fill(o0.Segment, o0.Offset, op0, &v)
+		if !store(m, o0, op0, &v) {
+			return false
+		}
 	default:
 		return false
 	}
@@ -163,6 +183,30 @@ func fastAssertEq(st *vm.State, c *cached) bool {
 	}
 	st.PC.Offset += in.Size
 	return true
+}
+
+// known reports whether the operand cell c at addr is known, running its
+// builtin's deduction first when it is not (which writes the cell). ok is
+// false when the deduction failed: the general path reports it.
+func known(m *vm.Memory, addr vm.Relocatable, c *vm.Value) (isKnown, ok bool) {
+	if c.Kind() != vm.KindUnknown {
+		return true, true
+	}
+	if m.Plain(addr.Segment) {
+		return false, true
+	}
+	_, deduced, err := m.Deduce(addr)
+	return deduced, err == nil
+}
+
+// store writes v into the unknown cell c at addr: directly in a plain
+// segment, through Write (the builtin's validation) otherwise.
+func store(m *vm.Memory, addr vm.Relocatable, c *vm.Value, v *vm.Value) bool {
+	if m.Plain(addr.Segment) {
+		m.Fill(addr.Segment, addr.Offset, c, v)
+		return true
+	}
+	return m.Write(addr, *v) == nil
 }
 
 // fastRes computes res from two known operands; false sends the step to

@@ -54,3 +54,7 @@ func (v *Value) Segment() int { return int(v.seg) }
 
 // Offset returns a pointer's offset.
 func (v *Value) Offset() int { return int(v.limbs()[0]) }
+
+// HasRelocationRules reports whether a temporary segment has a relocation
+// rule, in which case reads relocate pointers into it (see Get).
+func (m *Memory) HasRelocationRules() bool { return len(m.rules) > 0 }
