@@ -223,3 +223,33 @@ func TestCompileCorpus(t *testing.T) {
 		t.Logf("not implemented (%d): %s", e.n, e.k)
 	}
 }
+
+// TestWhitelistsCovered: every hint of cairo-lang's Starknet whitelists has
+// an implementation (what `cairn hints WHITELISTS` reports).
+func TestWhitelistsCovered(t *testing.T) {
+	dir := corpusDir(t)
+	wls, _ := filepath.Glob(filepath.Join(dir, "whitelists", "*.json"))
+	if len(wls) == 0 {
+		t.Skip("no whitelists in the corpus")
+	}
+	reg := Default()
+	for _, f := range wls {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wl struct {
+			Allowed []struct {
+				Lines []string `json:"hint_lines"`
+			} `json:"allowed_reference_expressions_for_hint"`
+		}
+		if err := json.Unmarshal(b, &wl); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, a := range wl.Allowed {
+			if code := strings.Join(a.Lines, "\n"); !reg.Known(code) {
+				t.Errorf("%s: no implementation of %q", filepath.Base(f), a.Lines[0])
+			}
+		}
+	}
+}
