@@ -166,10 +166,8 @@ func (r *Registry) Compile(p *vm.Program) (map[int][]vm.Hint, error) {
 			f, ok := r.funcs[NormalizeCode(spec.Code)]
 			if !ok {
 				u := &UnknownHintError{Code: spec.Code, PC: pc}
-				if p.Locations != nil {
-					if l := p.Locations[pc]; l != nil {
-						u.Location = l.Loc.String()
-					}
+				if l := p.Location(pc); l != nil {
+					u.Location = l.Loc.String()
 				}
 				hs[i] = unknownHint{u}
 				continue

@@ -69,12 +69,10 @@ func TestRegistry(t *testing.T) {
 }
 
 func TestUnknownHint(t *testing.T) {
-	p := &vm.Program{
-		Hints: map[int][]vm.HintSpec{12: {{Code: "import os\nos.exit()"}}},
-		Locations: map[int]*vm.InstructionLocation{
-			12: {Loc: vm.Location{File: "file.cairo", StartLine: 3, StartCol: 5}},
-		},
-	}
+	p := &vm.Program{Hints: map[int][]vm.HintSpec{12: {{Code: "import os\nos.exit()"}}}}
+	p.SetLocations(map[int]*vm.InstructionLocation{
+		12: {Loc: vm.Location{File: "file.cairo", StartLine: 3, StartCol: 5}},
+	})
 	hs, err := Default().Compile(p)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cairn-vm/cairn/asm"
 )
@@ -125,7 +126,7 @@ type Program struct {
 	Hints           map[int][]HintSpec
 	Identifiers     map[string]*Identifier
 	References      []Reference
-	Locations       map[int]*InstructionLocation // nil without debug_info
+	debug           *lazyDebugInfo // instruction locations, parsed on first use
 	Attributes      []Attribute
 	MainScope       string
 	// Main, Start and End are the pcs of main, __start__ and __end__, or -1.
@@ -138,11 +139,43 @@ type rawProgram struct {
 	Data            []string                         `json:"data"`
 	Builtins        []string                         `json:"builtins"`
 	Hints           map[string][]HintSpec            `json:"hints"`
-	Identifiers     map[string]json.RawMessage       `json:"identifiers"`
+	Identifiers     map[string]*Identifier           `json:"identifiers"`
 	RefManager      struct{ References []Reference } `json:"reference_manager"`
-	DebugInfo       *rawDebugInfo                    `json:"debug_info"`
+	DebugInfo       json.RawMessage                  `json:"debug_info"`
 	Attributes      []Attribute                      `json:"attributes"`
 	MainScope       string                           `json:"main_scope"`
+}
+
+// decodeMembers decodes the members a run needs one by one and keeps
+// debug_info undecoded (see splitObject); false means the input needs the
+// full decoder (and its error positions).
+func (raw *rawProgram) decodeMembers(b []byte) bool {
+	members, err := splitObject(b)
+	if err != nil {
+		return false
+	}
+	targets := map[string]any{
+		"prime": &raw.Prime, "compiler_version": &raw.CompilerVersion, "data": &raw.Data,
+		"builtins": &raw.Builtins, "hints": &raw.Hints, "identifiers": &raw.Identifiers,
+		"reference_manager": &raw.RefManager, "attributes": &raw.Attributes, "main_scope": &raw.MainScope,
+	}
+	for key, v := range members {
+		if key == "debug_info" {
+			raw.DebugInfo = v
+			continue
+		}
+		t, ok := targets[key]
+		if !ok {
+			if !json.Valid(v) {
+				return false
+			}
+			continue
+		}
+		if json.Unmarshal(v, t) != nil {
+			return false
+		}
+	}
+	return true
 }
 
 type rawLoc struct {
@@ -202,8 +235,11 @@ func jsonErr(b []byte, err error) error {
 // ParseProgram parses a Cairo 0 program (cairo-compile's JSON output).
 func ParseProgram(b []byte) (*Program, error) {
 	var raw rawProgram
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, &ProgramError{Err: jsonErr(b, err)}
+	if !raw.decodeMembers(b) {
+		raw = rawProgram{}
+		if err := json.Unmarshal(b, &raw); err != nil {
+			return nil, &ProgramError{Err: jsonErr(b, err)}
+		}
 	}
 	if raw.Prime == "" {
 		return nil, &ProgramError{Err: fmt.Errorf("%w: no prime", ErrMalformedProgram)}
@@ -245,12 +281,9 @@ func ParseProgram(b []byte) (*Program, error) {
 		}
 		p.Hints[pc] = hs
 	}
-	for name, rawID := range raw.Identifiers {
-		id := new(Identifier)
-		dec := json.NewDecoder(bytes.NewReader(rawID))
-		dec.UseNumber()
-		if err := dec.Decode(id); err != nil {
-			return nil, &ProgramError{Err: fmt.Errorf("%w: identifier %s: %v", ErrMalformedProgram, name, err)}
+	for name, id := range raw.Identifiers {
+		if id == nil {
+			return nil, &ProgramError{Err: fmt.Errorf("%w: identifier %s is null", ErrMalformedProgram, name)}
 		}
 		if id.RawValue != "" {
 			v, ok := new(big.Int).SetString(string(id.RawValue), 10)
@@ -261,35 +294,72 @@ func ParseProgram(b []byte) (*Program, error) {
 		}
 		p.Identifiers[name] = id
 	}
-	if raw.DebugInfo != nil {
-		p.Locations = make(map[int]*InstructionLocation, len(raw.DebugInfo.InstructionLocations))
-		for k, l := range raw.DebugInfo.InstructionLocations {
-			pc, err := strconv.Atoi(k)
-			if err != nil {
-				continue
-			}
-			il := &InstructionLocation{Loc: l.Inst.location(), AccessibleScopes: l.AccessibleScopes, FlowTracking: l.FlowTracking}
-			parent := l.Inst.Parent
-			for len(parent) > 0 && string(parent) != "null" {
-				// parent_location is [location, "message"].
-				var pair []json.RawMessage
-				if json.Unmarshal(parent, &pair) != nil || len(pair) == 0 {
-					break
-				}
-				var pl rawLoc
-				if json.Unmarshal(pair[0], &pl) != nil {
-					break
-				}
-				il.Parents = append(il.Parents, pl.location())
-				parent = pl.Parent
-			}
-			p.Locations[pc] = il
-		}
+	if len(raw.DebugInfo) > 0 && string(raw.DebugInfo) != "null" {
+		p.debug = &lazyDebugInfo{raw: raw.DebugInfo}
 	}
 	p.Main = p.labelPC(p.MainScope + ".main")
 	p.Start = p.labelPC(p.MainScope + ".__start__")
 	p.End = p.labelPC(p.MainScope + ".__end__")
 	return p, nil
+}
+
+// lazyDebugInfo holds debug_info as read. It is often half of a program
+// file and matters only when an error is reported, so it is parsed on the
+// first Location call rather than at load.
+type lazyDebugInfo struct {
+	once sync.Once
+	raw  json.RawMessage
+	locs map[int]*InstructionLocation
+}
+
+// SetLocations gives a program built in code its instruction locations.
+func (p *Program) SetLocations(locs map[int]*InstructionLocation) {
+	p.debug = &lazyDebugInfo{locs: locs}
+	p.debug.once.Do(func() {})
+}
+
+// HasDebugInfo reports whether the program carries debug_info.
+func (p *Program) HasDebugInfo() bool { return p.debug != nil }
+
+// Location returns the source location and scopes of the instruction at
+// pc, or nil when the program has no debug_info for it.
+func (p *Program) Location(pc int) *InstructionLocation {
+	if p.debug == nil {
+		return nil
+	}
+	p.debug.once.Do(p.debug.parse)
+	return p.debug.locs[pc]
+}
+
+func (d *lazyDebugInfo) parse() {
+	var di rawDebugInfo
+	if json.Unmarshal(d.raw, &di) != nil {
+		return
+	}
+	d.raw = nil
+	d.locs = make(map[int]*InstructionLocation, len(di.InstructionLocations))
+	for k, l := range di.InstructionLocations {
+		pc, err := strconv.Atoi(k)
+		if err != nil {
+			continue
+		}
+		il := &InstructionLocation{Loc: l.Inst.location(), AccessibleScopes: l.AccessibleScopes, FlowTracking: l.FlowTracking}
+		parent := l.Inst.Parent
+		for len(parent) > 0 && string(parent) != "null" {
+			// parent_location is [location, "message"].
+			var pair []json.RawMessage
+			if json.Unmarshal(parent, &pair) != nil || len(pair) == 0 {
+				break
+			}
+			var pl rawLoc
+			if json.Unmarshal(pair[0], &pl) != nil {
+				break
+			}
+			il.Parents = append(il.Parents, pl.location())
+			parent = pl.Parent
+		}
+		d.locs[pc] = il
+	}
 }
 
 func (l rawLoc) location() Location {

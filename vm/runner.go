@@ -257,7 +257,7 @@ func (r *Runner) annotate(err error) error {
 		return err
 	}
 	p := r.Program
-	if l, ok := p.Locations[ve.PC.Offset]; ok && ve.Location == "" {
+	if l := p.Location(ve.PC.Offset); l != nil && ve.Location == "" {
 		ve.Location = l.Loc.String()
 	}
 	if len(ve.Messages) == 0 {
@@ -300,7 +300,7 @@ func (r *Runner) traceback() []string {
 			break
 		}
 		line := fmt.Sprintf("(pc=%d:%d)", r.ProgramBase.Segment, call)
-		if l, ok := r.Program.Locations[call]; ok {
+		if l := r.Program.Location(call); l != nil {
 			line = l.Loc.String() + ": " + line
 		} else {
 			line = "Unknown location " + line
