@@ -130,6 +130,16 @@ func fastAssertEq(st *vm.State, c *cached) bool {
 		return false
 	}
 	switch {
+	case op0Known && op1Known && dst.Kind() == vm.KindUnknown && in.Res != vm.ResOp1 &&
+		op0.Kind() == vm.KindFelt && op1.Kind() == vm.KindFelt && m.Plain(d.Segment):
+		// The commonest step of arithmetic code: a new felt computed
+		// straight into its cell.
+		if in.Res == vm.ResAdd {
+			dst.FeltRef().Add(op0.FeltRef(), op1.FeltRef())
+		} else {
+			dst.FeltRef().Mul(op0.FeltRef(), op1.FeltRef())
+		}
+		m.FillFelt(d.Segment, d.Offset, dst)
 	case op0Known && op1Known:
 		var res vm.Value
 		if in.Res == vm.ResAdd && in.Op1 == vm.Op1Imm && c.immSmall && op0.Kind() == vm.KindPtr {

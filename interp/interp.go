@@ -43,6 +43,15 @@ func (e *Engine) RunUntilPC(st *vm.State, end vm.Relocatable, maxSteps int) erro
 		if maxSteps > 0 && st.Steps >= maxSteps {
 			return &vm.VMError{PC: st.PC, Err: fmt.Errorf("%w: %d steps", vm.ErrStepLimit, maxSteps)}
 		}
+		// The common step, inline: a cached instruction without hints
+		// that the fast path takes. Anything else goes through step.
+		pc := st.PC
+		if e.st == st && pc.Segment == st.ProgramBase.Segment && uint(pc.Offset) < uint(len(e.cache)) &&
+			!st.HasHint(pc.Offset) {
+			if c := &e.cache[pc.Offset]; c.ok && c.fast != fastNone && e.fastStep(st, c) {
+				continue
+			}
+		}
 		if err := e.step(st); err != nil {
 			return err
 		}

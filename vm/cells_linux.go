@@ -92,7 +92,14 @@ func (m *Memory) newCells(n int) []Value {
 	if tail := base + size + hugePage - (start + size); tail > 0 {
 		_ = unix.MunmapPtr(unsafe.Add(p, size), tail)
 	}
-	_ = unix.Madvise(unsafe.Slice((*byte)(p), size), unix.MADV_HUGEPAGE)
+	region := unsafe.Slice((*byte)(p), size)
+	_ = unix.Madvise(region, unix.MADV_HUGEPAGE)
+	// Fault the pages in on another thread while this one runs: a long
+	// run fills its execution segment front to back, and the kernel's
+	// zeroing of each huge page then overlaps with execution instead of
+	// stalling it. Failure (an older kernel, the mapping released early) only
+	// loses the overlap.
+	go func() { _ = unix.Madvise(region, unix.MADV_POPULATE_WRITE) }()
 	if m.arena == nil {
 		m.arena = &cellArena{}
 		runtime.AddCleanup(m, (*cellArena).release, m.arena)

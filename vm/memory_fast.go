@@ -36,6 +36,18 @@ func (m *Memory) Fill(seg, off int, c *Value, v *Value) {
 	}
 }
 
+// FillFelt marks the unknown cell c = CellPtr(seg, off) of a Plain segment
+// as holding the felt its engine has just computed in place into
+// c.FeltRef(), sparing a copy of the value.
+func (m *Memory) FillFelt(seg, off int, c *Value) {
+	s := m.segs[seg]
+	c.seg = 0
+	c.kind = kindFelt | c.kind&accessedBit
+	if off >= s.size {
+		s.size = off + 1
+	}
+}
+
 // Kind bits, exported for engines that test cells in place.
 const (
 	KindUnknown = kindUnknown
