@@ -82,6 +82,10 @@ type Memory struct {
 
 const defaultMaxCells = 1 << 31
 
+// bigFirstPage is the first-page size (in cells) from which a segment's
+// first page is allocated whole.
+const bigFirstPage = 1 << 16
+
 // NewMemory returns an empty memory.
 func NewMemory() *Memory { return &Memory{} }
 
@@ -191,6 +195,12 @@ func (m *Memory) grow(s *segment, off int) error {
 		n := max(64, 2*len(first))
 		for n <= off {
 			n *= 2
+		}
+		if n >= bigFirstPage {
+			// A segment this large is likely to fill its first page: take
+			// it whole now (a mapping costs address space, not memory,
+			// until touched) instead of copying at every doubling.
+			n = pageCells
 		}
 		n = min(n, pageCells)
 		cells := m.newCells(n)
