@@ -8,12 +8,12 @@ type BitwiseBuiltin struct {
 	builtinBase
 	def       BuiltinDef
 	totalBits int
-	verified  offsetSet // output cells the rule deduced
-	// The last instance's outputs: a program reads x&y, x^y and x|y of
-	// one instance in a row, and the inputs' conversion out of Montgomery
-	// form is the main cost.
+	// The last instance's inputs in integer form: a program reads several
+	// outputs of one instance in a row, and converting the inputs out of
+	// Montgomery form is a large part of the cost.
 	lastInst int
-	last     [3]asm.Felt
+	lastX    [4]uint64
+	lastY    [4]uint64
 	lastOK   bool
 }
 
@@ -72,32 +72,38 @@ func (b *BitwiseBuiltin) compute(m *Memory, addr Relocatable) (Value, bool, erro
 	if idx < 2 {
 		return Value{}, false, nil
 	}
-	if b.lastOK && b.lastInst == inst {
-		return FeltValue(b.last[idx-2]), true, nil
+	if !b.lastOK || b.lastInst != inst {
+		xAddr := addr.Add(-idx)
+		yAddr := xAddr.Add(1)
+		x, y := m.Get(xAddr), m.Get(yAddr)
+		if !x.Known() || !y.Known() {
+			return Value{}, false, nil
+		}
+		xl, err := b.input(xAddr, x)
+		if err != nil {
+			return Value{}, false, err
+		}
+		yl, err := b.input(yAddr, y)
+		if err != nil {
+			return Value{}, false, err
+		}
+		b.lastX, b.lastY, b.lastInst, b.lastOK = xl, yl, inst, true
 	}
-	xAddr := addr.Add(-idx)
-	yAddr := xAddr.Add(1)
-	x, y := m.Get(xAddr), m.Get(yAddr)
-	if !x.Known() || !y.Known() {
-		return Value{}, false, nil
+	var r [4]uint64
+	for i := range r {
+		x, y := b.lastX[i], b.lastY[i]
+		switch idx {
+		case 2:
+			r[i] = x & y
+		case 3:
+			r[i] = x ^ y
+		default:
+			r[i] = x | y
+		}
 	}
-	xl, err := b.input(xAddr, x)
-	if err != nil {
-		return Value{}, false, err
-	}
-	yl, err := b.input(yAddr, y)
-	if err != nil {
-		return Value{}, false, err
-	}
-	var and, xor, or [4]uint64
-	for i := range xl {
-		and[i], xor[i], or[i] = xl[i]&yl[i], xl[i]^yl[i], xl[i]|yl[i]
-	}
-	b.last[0].SetLimbs(and)
-	b.last[1].SetLimbs(xor)
-	b.last[2].SetLimbs(or)
-	b.lastInst, b.lastOK = inst, true
-	return FeltValue(b.last[idx-2]), true, nil
+	var f asm.Felt
+	f.SetLimbs(r)
+	return FeltValue(f), true, nil
 }
 
 // VerifyAutoDeductions checks the output cells the program wrote itself.

@@ -13,8 +13,7 @@ import (
 // any felt m is accepted.
 type ECOpBuiltin struct {
 	builtinBase
-	def      BuiltinDef
-	verified offsetSet
+	def BuiltinDef
 	// last caches the result of the last instance computed, so reading
 	// r.y after r.x costs nothing.
 	lastInst int

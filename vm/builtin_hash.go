@@ -6,8 +6,7 @@ import "github.com/cairn-vm/cairn/asm"
 // instances of 3 cells x, y, hash(x, y); the hash is deduced when read.
 type PedersenBuiltin struct {
 	builtinBase
-	def      BuiltinDef
-	verified offsetSet // output cells the rule deduced
+	def BuiltinDef
 }
 
 func newPedersenBuiltin(def *BuiltinDef, included bool) *PedersenBuiltin {

@@ -13,7 +13,6 @@ import (
 type KeccakBuiltin struct {
 	builtinBase
 	def      BuiltinDef
-	verified offsetSet
 	lastInst int
 	last     [8]asm.Felt
 	lastOK   bool

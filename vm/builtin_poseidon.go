@@ -7,7 +7,6 @@ import "github.com/cairn-vm/cairn/asm"
 type PoseidonBuiltin struct {
 	builtinBase
 	def      BuiltinDef
-	verified offsetSet
 	lastInst int
 	last     [3]asm.Felt
 	lastOK   bool

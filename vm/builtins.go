@@ -221,6 +221,10 @@ type builtinBase struct {
 	// noAllocation: the builtin has no trace cells (output, segment_arena):
 	// allocated = used, no memory units.
 	noAllocation bool
+	// verified holds the output cells the rule deduced during the run
+	// (their values need no end-of-run check, and their instances' inputs
+	// are known to be valid).
+	verified offsetSet
 	// rule is the builtin's deduction rule, nil when it has none.
 	rule func(m *Memory, addr Relocatable) (Value, bool, error)
 }
@@ -431,16 +435,7 @@ func (b *builtinBase) RunSecurityChecks(m *Memory) error {
 		return nil
 	}
 	seg := b.base.Segment
-	maxOff, count := -1, 0
-	var present offsetSet
-	m.Each(seg, func(off int, _ Value) bool {
-		maxOff = max(maxOff, off)
-		count++
-		if off%b.cells < b.inputCells {
-			present.add(off)
-		}
-		return true
-	})
+	count, maxOff := m.KnownCells(seg)
 	n := 0
 	if count > 0 {
 		n = maxOff/b.cells + 1
@@ -451,7 +446,7 @@ func (b *builtinBase) RunSecurityChecks(m *Memory) error {
 	var missing []string
 	for i := range n {
 		for j := range b.inputCells {
-			if off := b.cells*i + j; !present.has(off) {
+			if off := b.cells*i + j; !m.Get(Relocatable{seg, off}).Known() {
 				missing = append(missing, fmt.Sprint(off))
 			}
 		}
@@ -468,15 +463,28 @@ func (b *builtinBase) RunSecurityChecks(m *Memory) error {
 	if b.rule == nil {
 		return nil
 	}
+	// cairo-lang runs the rule on every unknown output cell and discards the
+	// value: only its errors matter, and they depend on the instance's
+	// inputs alone, so one call per instance (the first unknown output, the
+	// one cairo-lang would fail on first) decides the same.
+	// An instance with a deduced output already passed the rule.
+instances:
 	for i := range n {
+		first := b.base.Offset + b.cells*i
 		for j := b.inputCells; j < b.cells; j++ {
-			addr := Relocatable{seg, b.base.Offset + b.cells*i + j}
+			if b.verified.has(first + j) {
+				continue instances
+			}
+		}
+		for j := b.inputCells; j < b.cells; j++ {
+			addr := Relocatable{seg, first + j}
 			if m.Get(addr).Known() {
 				continue
 			}
 			if _, _, err := b.rule(m, addr); err != nil {
 				return err
 			}
+			break
 		}
 	}
 	return nil

@@ -339,6 +339,30 @@ func (m *Memory) Each(segment int, f func(off int, v Value) bool) {
 	}
 }
 
+// KnownCells returns how many cells of a segment are known and the highest
+// known offset (-1 when none), without copying the cells.
+func (m *Memory) KnownCells(segment int) (count, maxOff int) {
+	maxOff = -1
+	s := m.seg(segment)
+	if s == nil {
+		return 0, -1
+	}
+	off := 0
+	for _, pg := range s.pages {
+		for i := range pg {
+			if off+i >= s.size {
+				return count, maxOff
+			}
+			if pg[i].kind&kindMask != kindUnknown {
+				count++
+				maxOff = off + i
+			}
+		}
+		off += len(pg)
+	}
+	return count, maxOff
+}
+
 // ErrExitMainScope is returned by vm_exit_scope in the main scope.
 var ErrExitMainScope = errors.New("cannot exit the main scope")
 
