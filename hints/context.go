@@ -621,6 +621,22 @@ func (c *Context) Const(name string) (*big.Int, error) {
 	return new(big.Int).Set(p.konst), nil
 }
 
+// ConstInt is Const for a constant that fits in an int64 (a struct size,
+// a member offset, a bound), without allocating.
+func (c *Context) ConstInt(name string) (int64, error) {
+	p, err := c.plan(name)
+	if err != nil {
+		return 0, err
+	}
+	if !p.isConst {
+		return 0, fmt.Errorf("ids.%s is not a constant", name)
+	}
+	if !p.konst.IsInt64() {
+		return 0, fmt.Errorf("ids.%s = %s does not fit in 64 bits", name, p.konst)
+	}
+	return p.konst.Int64(), nil
+}
+
 // Addr returns where ids.name.address_ points: the address of a
 // struct-typed reference or member, or the value of a pointer-typed one.
 func (c *Context) Addr(name string) (vm.Relocatable, error) {

@@ -212,14 +212,14 @@ func (c *Context) dictTracker(name string) (*DictTracker, error) {
 
 // dictAccessSize is ids.DictAccess.SIZE as an offset.
 func (c *Context) dictAccessSize() (int, error) {
-	n, err := c.Const("DictAccess.SIZE")
+	n, err := c.ConstInt("DictAccess.SIZE")
 	if err != nil {
 		return 0, err
 	}
-	if !n.IsInt64() || n.Int64() <= 0 || n.Int64() > 1<<20 {
-		return 0, fmt.Errorf("ids.DictAccess.SIZE = %s is not a struct size", n)
+	if n <= 0 || n > 1<<20 {
+		return 0, fmt.Errorf("ids.DictAccess.SIZE = %d is not a struct size", n)
 	}
-	return int(n.Int64()), nil
+	return int(n), nil
 }
 
 // --- dict.cairo, default_dict.cairo ------------------------------------------

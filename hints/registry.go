@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/cairn-vm/cairn/vm"
 )
@@ -184,10 +185,18 @@ type unknownHint struct{ err *UnknownHintError }
 
 func (u unknownHint) Execute(*vm.State) error { return u.err }
 
+var contextPool = sync.Pool{New: func() any { return new(Context) }}
+
 // Execute runs the hint on st.
 func (h *compiledHint) Execute(st *vm.State) error {
-	ctx := &Context{State: st, Spec: h.spec, PC: h.pc, h: h}
-	if err := h.fn(ctx); err != nil {
+	// Contexts are recycled: a hint-heavy run executes millions of hints,
+	// and a hint function must not keep its Context after it returns.
+	ctx := contextPool.Get().(*Context)
+	*ctx = Context{State: st, Spec: h.spec, PC: h.pc, h: h}
+	err := h.fn(ctx)
+	*ctx = Context{}
+	contextPool.Put(ctx)
+	if err != nil {
 		var he *HintError
 		if errors.As(err, &he) {
 			return err

@@ -41,7 +41,15 @@ func addOffset(off int, f *asm.Felt) (int, error) {
 	if n, ok := SmallInt(f); ok && off+n >= 0 && off+n < int(maxPointerOffset) {
 		return off + n, nil
 	}
-	return 0, fmt.Errorf("%w: %d + %s", ErrOffsetRange, off, f)
+	return 0, offsetRangeError(off, *f)
+}
+
+// offsetRangeError is kept out of line and takes the felt by value, so
+// that addOffset's callers' operands stay on the stack.
+//
+//go:noinline
+func offsetRangeError(off int, f asm.Felt) error {
+	return fmt.Errorf("%w: %d + %s", ErrOffsetRange, off, f.String())
 }
 
 // Add returns a + b: felt + felt, pointer + felt, felt + pointer.
