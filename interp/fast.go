@@ -205,14 +205,14 @@ func known(m *vm.Memory, addr vm.Relocatable, c *vm.Value) (isKnown, ok bool) {
 	if m.Plain(addr.Segment) {
 		return false, true
 	}
-	_, deduced, err := m.Deduce(addr)
+	deduced, err := m.DeduceInto(addr, c)
 	return deduced, err == nil
 }
 
-// store writes v into the unknown cell c at addr: directly in a plain
-// segment, through Write (the builtin's validation) otherwise.
+// store writes v into the unknown cell c at addr: directly unless the
+// segment validates its writes (range_check, ecdsa), through Write then.
 func store(m *vm.Memory, addr vm.Relocatable, c *vm.Value, v *vm.Value) bool {
-	if m.Plain(addr.Segment) {
+	if m.Unvalidated(addr.Segment) {
 		m.Fill(addr.Segment, addr.Offset, c, v)
 		return true
 	}

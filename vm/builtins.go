@@ -522,29 +522,27 @@ func (b *builtinBase) verifyCells(m *Memory, deduced func(off int) bool) error {
 // what the rule deduces from the inputs.
 func (b *builtinBase) VerifyAutoDeductions(m *Memory) error { return b.verifyCells(m, nil) }
 
-// offsetSet is a paged bitset of segment offsets.
-type offsetSet struct{ pages []*[1024]uint64 }
+// offsetSet is a bitset of segment offsets. Builtin segments are dense
+// from offset 0, so a flat, doubling bitmap is both the smallest and the
+// fastest form.
+type offsetSet struct{ words []uint64 }
 
 func (s *offsetSet) add(off int) {
 	if off < 0 {
 		return
 	}
-	p := off >> 16
-	for len(s.pages) <= p {
-		s.pages = append(s.pages, nil)
+	w := off >> 6
+	if w >= len(s.words) {
+		grown := make([]uint64, max(64, 2*len(s.words), w+1))
+		copy(grown, s.words)
+		s.words = grown
 	}
-	if s.pages[p] == nil {
-		s.pages[p] = new([1024]uint64)
-	}
-	s.pages[p][(off>>6)&1023] |= 1 << (off & 63)
+	s.words[w] |= 1 << (off & 63)
 }
 
 func (s *offsetSet) has(off int) bool {
-	if off < 0 {
-		return false
-	}
-	p := off >> 16
-	return p < len(s.pages) && s.pages[p] != nil && s.pages[p][(off>>6)&1023]&(1<<(off&63)) != 0
+	w := off >> 6
+	return off >= 0 && w < len(s.words) && s.words[w]&(1<<(off&63)) != 0
 }
 
 // VerifyAutoDeductions runs every builtin's end-of-run check (cairo-lang's

@@ -24,8 +24,15 @@ func (m *Memory) Plain(i int) bool {
 	return s.deducer == nil && s.validator == nil
 }
 
-// Fill stores v into the unknown cell c = CellPtr(seg, off) of a Plain
-// segment; the cell's accessed mark is kept and the segment's size follows.
+// Unvalidated reports whether real segment i has no validation rule, so an
+// unknown cell of it may be filled directly (a deduction rule, if any, only
+// matters for reads).
+func (m *Memory) Unvalidated(i int) bool {
+	return i >= 0 && i < len(m.segs) && m.segs[i].validator == nil
+}
+
+// Fill stores v into the unknown cell c = CellPtr(seg, off) of an
+// Unvalidated segment; the cell's accessed mark is kept and the segment's size follows.
 func (m *Memory) Fill(seg, off int, c *Value, v *Value) {
 	s := m.segs[seg]
 	acc := c.kind & accessedBit
@@ -70,3 +77,29 @@ func (v *Value) Offset() int { return int(v.limbs()[0]) }
 // HasRelocationRules reports whether a temporary segment has a relocation
 // rule, in which case reads relocate pointers into it (see Get).
 func (m *Memory) HasRelocationRules() bool { return len(m.rules) > 0 }
+
+// DeduceInto runs the builtin deduction rule for the unknown cell c =
+// CellPtr(addr) and stores its result there: Deduce without looking the
+// cell up again. ok is false when the rule has nothing to say.
+func (m *Memory) DeduceInto(addr Relocatable, c *Value) (ok bool, err error) {
+	s := m.seg(addr.Segment)
+	if s == nil || s.deducer == nil {
+		return false, nil
+	}
+	v, ok, err := s.deducer.Deduce(m, addr)
+	if err != nil || !ok {
+		return false, err
+	}
+	if s.validator != nil {
+		if err := s.validator.Validate(m, addr, v); err != nil {
+			return false, err
+		}
+	}
+	acc := c.kind & accessedBit
+	*c = v
+	c.kind = v.kind&kindMask | acc
+	if addr.Offset >= s.size {
+		s.size = addr.Offset + 1
+	}
+	return true, nil
+}
