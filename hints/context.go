@@ -183,8 +183,8 @@ type compiledHint struct {
 	spec  *vm.HintSpec
 	pc    int
 	prog  *progInfo
-	roots map[string]*binding              // ids name (last component) -> reference
-	plans atomic.Pointer[map[string]*plan] // dotted ids path -> plan, copied on write
+	roots map[string]*binding         // ids name (last component) -> reference
+	plans atomic.Pointer[[]planEntry] // resolved ids paths, copied on write
 	mu    sync.Mutex
 }
 
@@ -277,31 +277,40 @@ type plan struct {
 
 // resolve returns the plan of an ids path, building it on first use.
 func (h *compiledHint) resolve(path string) *plan {
-	if m := h.plans.Load(); m != nil {
-		if p, ok := (*m)[path]; ok {
-			return p
+	if l := h.plans.Load(); l != nil {
+		for i := range *l {
+			if e := &(*l)[i]; e.name == path {
+				return e.p
+			}
 		}
 	}
-	// Plans are built once per name; readers see an immutable map, so the
-	// common lookup is a plain map read.
+	// Plans are built once per name. Readers scan an immutable list: a
+	// hint uses a handful of names, mostly string literals, whose
+	// comparison is cheaper than hashing them.
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	old := h.plans.Load()
 	if old != nil {
-		if p, ok := (*old)[path]; ok {
-			return p
+		for _, e := range *old {
+			if e.name == path {
+				return e.p
+			}
 		}
 	}
-	next := make(map[string]*plan, 1)
+	var next []planEntry
 	if old != nil {
-		for k, v := range *old {
-			next[k] = v
-		}
+		next = append(next, *old...)
 	}
 	p := h.build(path)
-	next[path] = p
+	next = append(next, planEntry{path, p})
 	h.plans.Store(&next)
 	return p
+}
+
+// planEntry is one resolved ids path of a hint.
+type planEntry struct {
+	name string
+	p    *plan
 }
 
 func (h *compiledHint) build(path string) *plan {

@@ -3,6 +3,7 @@ package hints
 import (
 	"errors"
 	"fmt"
+	"github.com/cairn-vm/cairn/asm"
 	"math/big"
 	"sort"
 
@@ -36,7 +37,8 @@ func init() { addFamily(squashHints) }
 type indexLists map[vm.Value][]int
 
 // intStack is a Python list of small ints used through pop(): the next
-// element to pop is the last one.
+// element to pop is the last one. The scope holds a *intStack, popped in
+// place (a Python list is a reference too).
 type intStack []int
 
 // valueStack is a Python list of memory values used through pop().
@@ -56,12 +58,12 @@ func (c *Context) scopeIndexLists(name string) (indexLists, error) {
 }
 
 // scopeIntStack returns the intStack scope variable name.
-func (c *Context) scopeIntStack(name string) (intStack, error) {
+func (c *Context) scopeIntStack(name string) (*intStack, error) {
 	v, ok := c.ScopeGet(name)
 	if !ok {
 		return nil, fmt.Errorf("name '%s' is not defined", name)
 	}
-	s, ok := v.(intStack)
+	s, ok := v.(*intStack)
 	if !ok {
 		return nil, fmt.Errorf("scope variable %s is %T, not a list of integers", name, v)
 	}
@@ -74,11 +76,13 @@ func (c *Context) popInt(name string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if len(s) == 0 {
+	n := len(*s)
+	if n == 0 {
 		return 0, errors.New("IndexError: pop from empty list")
 	}
-	c.ScopeSet(name, s[:len(s)-1])
-	return s[len(s)-1], nil
+	top := (*s)[n-1]
+	*s = (*s)[:n-1]
+	return top, nil
 }
 
 // scopeValueStack returns the valueStack scope variable name.
@@ -261,7 +265,8 @@ func hintSquashFirstIteration(c *Context) error {
 		return errors.New("IndexError: pop from empty list")
 	}
 	cur := stack[len(stack)-1]
-	c.ScopeSet("current_access_indices", stack[:len(stack)-1])
+	stack = stack[:len(stack)-1]
+	c.ScopeSet("current_access_indices", &stack)
 	c.ScopeSet("current_access_index", big.NewInt(int64(cur)))
 	rc, err := c.Get("range_check_ptr")
 	if err != nil {
@@ -280,7 +285,7 @@ func hintSquashSkipLoop(c *Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Set("should_skip_loop", boolValue(len(s) == 0))
+	return c.Set("should_skip_loop", boolValue(len(*s) == 0))
 }
 
 const codeSquashCheckAccessIndex = `new_access_index = current_access_indices.pop()
@@ -296,10 +301,15 @@ func hintSquashCheckAccessIndex(c *Context) error {
 	if err != nil {
 		return err
 	}
-	d := big.NewInt(int64(next))
-	d.Sub(d, cur)
-	d.Sub(d, big.NewInt(1))
-	if err := c.SetBig("loop_temps.index_delta_minus1", d); err != nil {
+	var delta vm.Value
+	if cur.IsInt64() {
+		delta = vm.FeltValue(asm.FeltFromInt64(int64(next) - cur.Int64() - 1))
+	} else {
+		d := big.NewInt(int64(next))
+		d.Sub(d, cur)
+		delta = bigValue(d.Sub(d, big.NewInt(1)))
+	}
+	if err := c.Set("loop_temps.index_delta_minus1", delta); err != nil {
 		return err
 	}
 	c.ScopeSet("current_access_index", big.NewInt(int64(next)))
@@ -313,7 +323,7 @@ func hintSquashContinueLoop(c *Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Set("loop_temps.should_continue", boolValue(len(s) > 0))
+	return c.Set("loop_temps.should_continue", boolValue(len(*s) > 0))
 }
 
 const codeSquashLenAssert = "assert len(current_access_indices) == 0"
@@ -323,7 +333,7 @@ func hintSquashLenAssert(c *Context) error {
 	if err != nil {
 		return err
 	}
-	if len(s) != 0 {
+	if len(*s) != 0 {
 		return errors.New("AssertionError: len(current_access_indices) == 0")
 	}
 	return nil

@@ -140,7 +140,7 @@ func hintUsortVerify(c *Context) error {
 	for i, p := range pos {
 		stack[len(pos)-1-i] = p
 	}
-	c.ScopeSet("positions", stack)
+	c.ScopeSet("positions", &stack)
 	return nil
 }
 
@@ -171,7 +171,7 @@ func hintUsortMultiplicityAssert(c *Context) error {
 	if err != nil {
 		return err
 	}
-	if len(s) != 0 {
+	if len(*s) != 0 {
 		return errors.New("AssertionError: len(positions) == 0")
 	}
 	return nil
