@@ -2,12 +2,25 @@
 // deprecated hints of cairo-lang-casm, bound once per class to Go code, and
 // the SystemCall hint, which hands each request to the executor's
 // SyscallHandler.
+//
+// The semantics are those of the Python code that cairo-lang-casm generates
+// for each hint (the class's pythonic_hints), which is what cairo-lang's
+// Starknet executor runs: the same values written to the same cells in the
+// same order, the same segments added (a Felt252Dict after an execution's
+// first lives in a temporary segment, as DictManager.new_default_dict puts
+// it there), and the same assertions. Where the Python and the Rust runner
+// (cairo-lang-runner's casm_run) differ, the Python wins, except that
+// integer immediates are taken modulo P, as both Rust implementations do.
+//
+// The state that the Python hints keep in their scope (the dict manager, the
+// squash loop's access indices, the excluded arc, the boxed segment) lives
+// in one value in the main scope (vm.State.Scopes[0]), created on first use,
+// so it is per execution: a fresh vm.State starts with none. The bound hints
+// themselves hold no state, and one Compile result may run many executions
+// at once.
 package cairo1
 
 import (
-	"errors"
-
-	"github.com/cairn-vm/cairn/class"
 	"github.com/cairn-vm/cairn/vm"
 )
 
@@ -23,10 +36,3 @@ type SyscallHandler interface {
 // SyscallHandlerVar is the main-scope variable (vm.State.Scopes[0]) that
 // holds the SyscallHandler of an execution.
 const SyscallHandlerVar = "syscall_handler"
-
-// ErrNotImplemented is returned by Compile until the hints are written.
-var ErrNotImplemented = errors.New("cairo1: hints not implemented yet")
-
-// Compile binds the hints of a class to Go code, once per class; the
-// result is keyed by pc, as vm.State.Hints expects.
-func Compile(c *class.Class) (map[int][]vm.Hint, error) { return nil, ErrNotImplemented }
