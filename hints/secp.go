@@ -127,13 +127,18 @@ func secpPack(c *Context, name string) (*big.Int, error) {
 // with as_int and weighted by BASE**i.
 func secpPackLimbs(c *Context, name string, limbs ...string) (*big.Int, error) {
 	sum := new(big.Int)
+	var limb big.Int
 	for i := len(limbs) - 1; i >= 0; i-- {
-		v, err := c.Signed(name + "." + limbs[i])
+		f, err := c.Felt(name + "." + limbs[i])
 		if err != nil {
 			return nil, err
 		}
+		f.ToBig(&limb)
+		if limb.Cmp(halfPrime) >= 0 { // as_int
+			limb.Sub(&limb, primeBig)
+		}
 		sum.Lsh(sum, 86)
-		sum.Add(sum, v)
+		sum.Add(sum, &limb)
 	}
 	return sum, nil
 }
@@ -273,7 +278,7 @@ func hintVerifyZero(m secpModulus, toAssert bool) Func {
 		if toAssert {
 			c.ScopeSet("to_assert", v)
 		}
-		q, r := secpFloorDiv(v, p), pyMod(v, p)
+		q, r := pyDivMod(v, p)
 		secpSetScope(c, q, "q")
 		secpSetScope(c, r, "r")
 		if r.Sign() != 0 {
