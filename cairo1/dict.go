@@ -160,19 +160,25 @@ func allocFelt252Dict(st *vm.State, h *class.AllocFelt252Dict) error {
 	return st.Mem.Write(dst, vm.PtrValue(base))
 }
 
+// trackerAt finds the dict whose current end dict_ptr is.
+func trackerAt(st *vm.State, dictPtr *class.ResOperand) (*dictTracker, vm.Relocatable, error) {
+	d, err := dictsOf(st)
+	if err != nil {
+		return nil, vm.Relocatable{}, err
+	}
+	ptr, err := evalPtr(st, dictPtr, "dict_ptr")
+	if err != nil {
+		return nil, vm.Relocatable{}, err
+	}
+	t, err := d.tracker(ptr)
+	return t, ptr, err
+}
+
 // felt252DictEntryInit starts an access at the dict's end: the end moves
 // past the access, and the key's value (0 if absent) is written as the
 // access's previous value, memory[dict_ptr + 1].
 func felt252DictEntryInit(st *vm.State, h *class.Felt252DictEntryInit) error {
-	d, err := dictsOf(st)
-	if err != nil {
-		return err
-	}
-	ptr, err := evalPtr(st, &h.DictPtr, "dict_ptr")
-	if err != nil {
-		return err
-	}
-	t, err := d.tracker(ptr)
+	t, ptr, err := trackerAt(st, &h.DictPtr)
 	if err != nil {
 		return err
 	}
@@ -192,15 +198,7 @@ func felt252DictEntryInit(st *vm.State, h *class.Felt252DictEntryInit) error {
 // felt252DictEntryUpdate sets the key of the access that ends at dict_ptr,
 // memory[dict_ptr - 3], to value.
 func felt252DictEntryUpdate(st *vm.State, h *class.Felt252DictEntryUpdate) error {
-	d, err := dictsOf(st)
-	if err != nil {
-		return err
-	}
-	ptr, err := evalPtr(st, &h.DictPtr, "dict_ptr")
-	if err != nil {
-		return err
-	}
-	t, err := d.tracker(ptr)
+	t, ptr, err := trackerAt(st, &h.DictPtr)
 	if err != nil {
 		return err
 	}
@@ -241,15 +239,7 @@ func getSegmentArenaIndex(st *vm.State, h *class.GetSegmentArenaIndex) error {
 // felt252DictRead (deprecated) reads the key's value as an access starting
 // at dict_ptr: the dict's end moves past it.
 func felt252DictRead(st *vm.State, h *class.Felt252DictRead) error {
-	d, err := dictsOf(st)
-	if err != nil {
-		return err
-	}
-	ptr, err := evalPtr(st, &h.DictPtr, "dict_ptr")
-	if err != nil {
-		return err
-	}
-	t, err := d.tracker(ptr)
+	t, _, err := trackerAt(st, &h.DictPtr)
 	if err != nil {
 		return err
 	}
@@ -265,15 +255,7 @@ func felt252DictRead(st *vm.State, h *class.Felt252DictRead) error {
 // memory[dict_ptr + 1], moves the dict's end past the access and sets the
 // key to value.
 func felt252DictWrite(st *vm.State, h *class.Felt252DictWrite) error {
-	d, err := dictsOf(st)
-	if err != nil {
-		return err
-	}
-	ptr, err := evalPtr(st, &h.DictPtr, "dict_ptr")
-	if err != nil {
-		return err
-	}
-	t, err := d.tracker(ptr)
+	t, ptr, err := trackerAt(st, &h.DictPtr)
 	if err != nil {
 		return err
 	}
