@@ -2,7 +2,10 @@ package hints
 
 import (
 	"errors"
+	"github.com/cairn-vm/cairn/asm"
+	"github.com/cairn-vm/cairn/vm"
 	"math/big"
+	"math/bits"
 )
 
 // Hints of uint256.cairo and of the multi-limb integer libraries built on
@@ -113,6 +116,25 @@ ids.high = ids.a >> 128`
 func hintUintSplitFelt(n uint) Func {
 	mask := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), n), big.NewInt(1))
 	return func(c *Context) error {
+		if n%64 == 0 {
+			// On the felt's limbs: no big integers.
+			f, err := c.Felt("a")
+			if err != nil {
+				return err
+			}
+			l := f.Regular()
+			var lo, hi [4]uint64
+			w := int(n / 64)
+			copy(lo[:w], l[:w])
+			copy(hi[:], l[w:])
+			var low, high asm.Felt
+			low.SetLimbs(lo)
+			high.SetLimbs(hi)
+			if err := c.Set("low", vm.FeltValue(low)); err != nil {
+				return err
+			}
+			return c.Set("high", vm.FeltValue(high))
+		}
 		a, err := c.Big("a")
 		if err != nil {
 			return err
@@ -148,6 +170,9 @@ ids.carry = 1 if res >= ids.SHIFT else 0`
 // Python reads ids.carry_<limb>), carry_<limb> = 1 if sum >= SHIFT.
 func hintUintAdd(limbs []string) Func {
 	return func(c *Context) error {
+		if done, err := uintAdd128(c, limbs); done || err != nil {
+			return err
+		}
 		shift, err := c.Big("SHIFT")
 		if err != nil {
 			return err
@@ -175,6 +200,51 @@ func hintUintAdd(limbs []string) Func {
 		}
 		return nil
 	}
+}
+
+// uintAdd128 is hintUintAdd on 128-bit limbs with SHIFT = 2^128, the
+// common case, in machine words; done is false when a limb or SHIFT is
+// outside that case (the caller then computes with big integers).
+func uintAdd128(c *Context, limbs []string) (done bool, err error) {
+	shift, err := c.Const("SHIFT")
+	if err != nil || shift.Cmp(rcBound) != 0 {
+		return false, nil
+	}
+	var carry uint64
+	for i, l := range limbs {
+		a, err := c.Felt("a." + l)
+		if err != nil {
+			return false, nil
+		}
+		b, err := c.Felt("b." + l)
+		if err != nil {
+			return false, nil
+		}
+		al, bl := a.Regular(), b.Regular()
+		if al[2]|al[3]|bl[2]|bl[3] != 0 {
+			return false, nil
+		}
+		if i > 0 {
+			// The Python reads the previous carry back from memory.
+			cv, err := c.Felt("carry_" + limbs[i-1])
+			if err != nil {
+				return false, nil
+			}
+			cl := cv.Regular()
+			if cl[1]|cl[2]|cl[3] != 0 || cl[0] > 1 {
+				return false, nil
+			}
+			carry = cl[0]
+		}
+		// a + b + carry < 2^129, and the low words carry at most 1.
+		lo, c0 := bits.Add64(al[0], bl[0], 0)
+		_, c0b := bits.Add64(lo, carry, 0)
+		_, over := bits.Add64(al[1], bl[1], c0|c0b)
+		if err := c.Set("carry_"+l, boolValue(over != 0)); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
 }
 
 func hintUint128Add(c *Context) error {
