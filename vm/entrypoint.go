@@ -276,23 +276,36 @@ func (r *FunctionRunner) ValidateBuiltins(end Relocatable) error {
 // of builtin segments, which the builtins account for.
 func (r *FunctionRunner) MemoryHoles() (int, error) {
 	m := r.State.Mem
+	// Most builtins account for every cell of their segment; only the
+	// others need the cells they name one by one.
+	full := map[int]bool{}
 	builtinCells := map[int]map[int]bool{}
 	for _, b := range r.builtins {
 		seg := b.Base().Segment
-		if builtinCells[seg] == nil {
-			builtinCells[seg] = map[int]bool{}
-		}
+		size, n := m.SegmentSize(seg), 0
 		if err := b.MemoryAccesses(m, func(a Relocatable) {
+			if a.Segment == seg && a.Offset >= 0 && a.Offset < size {
+				n++
+			}
+		}); err != nil {
+			return 0, err
+		}
+		if n == size {
+			full[seg] = true
+			continue
+		}
+		_ = b.MemoryAccesses(m, func(a Relocatable) {
 			if builtinCells[a.Segment] == nil {
 				builtinCells[a.Segment] = map[int]bool{}
 			}
 			builtinCells[a.Segment][a.Offset] = true
-		}); err != nil {
-			return 0, err
-		}
+		})
 	}
 	holes := 0
 	count := func(seg int) {
+		if full[seg] {
+			return
+		}
 		size := m.SegmentSize(seg)
 		extra := builtinCells[seg]
 		if len(extra) == 0 {

@@ -4,6 +4,8 @@
 //	          [--air_public_input F] [--air_private_input F] [--print_output]
 //	          [--entrypoint NAME] [--cairo_layout_params_file F] [--max_steps N] [--engine E]
 //	cairn asm FILE.casm [-o OUT.json]
+//	cairn call CLASS.json --entrypoint NAME [--calldata F,...] [--constructor_calldata F,...] [--caller ADDR]
+//	cairn call --scenario FILE [--builtin_costs zero|starknet]
 //	cairn hints [--missing] [WHITELIST.json|PROGRAM.json|DIR ...]
 //	cairn version
 package main
@@ -21,6 +23,8 @@ func usage() {
 usage:
   cairn run PROGRAM.json [flags]   run a compiled Cairo 0 program (cairo-run's flags; see cairn run -h)
   cairn asm FILE.casm [-o OUT]     assemble Cairo assembly into program JSON
+  cairn call CLASS.json --entrypoint NAME [--calldata F,..] [--constructor_calldata F,..] [--caller A] | --scenario FILE
+                                   call a Cairo 1 contract entry point on a fresh state (see cairn call -h)
   cairn hints [FILES|DIRS]         list implemented hints, or those of whitelists/programs as implemented or missing
   cairn version                    print the version and the CPU report
 `)
@@ -37,6 +41,8 @@ func main() {
 		err = cmdRun(os.Args[2:])
 	case "asm":
 		err = cmdAsm(os.Args[2:])
+	case "call":
+		err = cmdCall(os.Args[2:])
 	case "hints":
 		err = cmdHints(os.Args[2:])
 	case "version", "--version", "-version":
