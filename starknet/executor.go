@@ -3,6 +3,7 @@ package starknet
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"strings"
 	"sync"
 
@@ -249,6 +250,8 @@ func (e *Executor) execute(c Call) (*CallInfo, error) {
 	args := append(implicit, vm.PtrValue(cdStart), vm.PtrValue(cdStart.Add(len(c.Calldata))))
 
 	r.State.Scopes[0][cairo1.SyscallHandlerVar] = h
+	// cairo-lang's executor bounds squash_dict as its hint scope does.
+	r.State.Scopes[0][cairo1.SquashDictMaxSizeVar] = big.NewInt(1 << 20)
 	if err := r.Start(ep.Offset, args, hints); err != nil {
 		return nil, &Error{Code: CodeUnexpectedFailure, Message: err.Error(), Err: err}
 	}
