@@ -29,6 +29,7 @@ type cached struct {
 	fast     uint8 // fast handler, fastNone for the general path
 	immInt   int   // the immediate as a small signed integer, when immSmall
 	immSmall bool
+	hints    []vm.Hint // run before the instruction
 }
 
 // New returns an interpreter.
@@ -46,9 +47,19 @@ func (e *Engine) RunUntilPC(st *vm.State, end vm.Relocatable, maxSteps int) erro
 		// The common step, inline: a cached instruction without hints
 		// that the fast path takes. Anything else goes through step.
 		pc := st.PC
-		if e.st == st && pc.Segment == st.ProgramBase.Segment && uint(pc.Offset) < uint(len(e.cache)) &&
-			!st.HasHint(pc.Offset) {
-			if c := &e.cache[pc.Offset]; c.ok && c.fast != fastNone && e.fastStep(st, c) {
+		if e.st == st && pc.Segment == st.ProgramBase.Segment && uint(pc.Offset) < uint(len(e.cache)) {
+			if c := &e.cache[pc.Offset]; c.ok {
+				for _, h := range c.hints {
+					if err := h.Execute(st); err != nil {
+						return wrap(pc, err)
+					}
+				}
+				if c.fast != fastNone && e.fastStep(st, c) {
+					continue
+				}
+				if err := e.exec(st); err != nil {
+					return err
+				}
 				continue
 			}
 		}
@@ -78,6 +89,12 @@ func (e *Engine) step(st *vm.State) error {
 			}
 		}
 	}
+	return e.exec(st)
+}
+
+// exec runs the instruction at pc, its hints already run.
+func (e *Engine) exec(st *vm.State) error {
+	pc := st.PC
 	var in *vm.Instruction
 	if c := e.cachedAt(st, pc); c != nil {
 		if c.fast != fastNone && e.fastStep(st, c) {
@@ -130,6 +147,9 @@ func (e *Engine) cachedAt(st *vm.State, pc vm.Relocatable) *cached {
 		return nil
 	}
 	c.in, c.ok = in, true
+	if st.HasHint(pc.Offset) {
+		c.hints = st.Hints[pc.Offset]
+	}
 	// Every execution of this instruction accesses its word(s); marking
 	// them once here spares the fast path the work.
 	st.Mem.MarkAccessed(pc)
