@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	github.com/consensys/gnark-crypto v0.22.0
 	github.com/klauspost/cpuid/v2 v2.4.2
+	github.com/tetratelabs/wazero v1.12.0
 	golang.org/x/sys v0.48.0
 )
 
