@@ -108,7 +108,11 @@ type Executor struct {
 	// SyscallCounts counts the system calls of the transaction by name
 	// (keccak counts rounds), inner calls included.
 	SyscallCounts map[string]int
+	// Profile, when set, accumulates where the calls' time goes (VM,
+	// hints, syscalls, hashing); see Profile. Nil costs nothing.
+	Profile *Profile
 
+	prof               *profiler
 	nEvents, nMessages int
 	stepsDone          int      // steps of the calls that have returned
 	frames             []*frame // the calls running, outermost first
@@ -146,6 +150,14 @@ func (e *Executor) Execute(c Call) (*CallInfo, error) {
 	if e.SyscallCounts == nil {
 		e.SyscallCounts = map[string]int{}
 	}
+	if e.Profile != nil {
+		return e.profiledExecute(c)
+	}
+	return e.execute1(c)
+}
+
+// execute1 is Execute: the call with its checkpoint.
+func (e *Executor) execute1(c Call) (*CallInfo, error) {
 	cp := e.State.Checkpoint()
 	info, err := e.execute(c)
 	if err != nil || info.Failed {
@@ -183,6 +195,18 @@ func hintsOf(c *class.Class) (map[int][]vm.Hint, error) {
 	return h, err
 }
 
+// PrepareClass compiles a class's hints ahead of its first call (the
+// executor otherwise does it on first use) and reports hints it cannot
+// bind (errors wrap cairo1.ErrUnknownHint). The compiled hints are kept
+// for the life of the process, keyed by the class.
+func PrepareClass(cl *class.Class) error {
+	if cl == nil {
+		return newError(CodeUnexpectedFailure, "no class")
+	}
+	_, err := hintsOf(cl)
+	return err
+}
+
 // executeEntryPointSelector is the selector of __execute__, which
 // call_contract may not call.
 var (
@@ -196,6 +220,11 @@ const retInstruction = 0x208B7FFF7FFF7FFE
 
 // execute runs a call without the checkpoint handling.
 func (e *Executor) execute(c Call) (*CallInfo, error) {
+	prof := e.profiling()
+	if prof != nil {
+		prof.push(catSetup)
+		defer prof.pop()
+	}
 	deployed, err := e.State.ClassHash(c.ContractAddress)
 	if err != nil {
 		return nil, &Error{Code: CodeUnexpectedFailure, Message: err.Error(), Err: err}
@@ -224,7 +253,12 @@ func (e *Executor) execute(c Call) (*CallInfo, error) {
 		info.Retdata = []asm.Felt{shortString("Out of gas")}
 		return info, nil
 	}
-	hints, err := hintsOf(cl)
+	var hints map[int][]vm.Hint
+	if prof != nil {
+		hints, err = profiledHintsOf(cl)
+	} else {
+		hints, err = hintsOf(cl)
+	}
 	if err != nil {
 		return nil, &Error{Code: CodeUnexpectedFailure, Message: "cannot compile the class's hints: " + err.Error(), Err: err}
 	}
@@ -250,6 +284,9 @@ func (e *Executor) execute(c Call) (*CallInfo, error) {
 	args := append(implicit, vm.PtrValue(cdStart), vm.PtrValue(cdStart.Add(len(c.Calldata))))
 
 	r.State.Scopes[0][cairo1.SyscallHandlerVar] = h
+	if prof != nil {
+		prof.profileRun(r)
+	}
 	// cairo-lang's executor bounds squash_dict as its hint scope does.
 	r.State.Scopes[0][cairo1.SquashDictMaxSizeVar] = big.NewInt(1 << 20)
 	if err := r.Start(ep.Offset, args, hints); err != nil {
@@ -267,7 +304,13 @@ func (e *Executor) execute(c Call) (*CallInfo, error) {
 	if budget <= 0 {
 		runErr = &vm.VMError{PC: r.State.PC, Err: vm.ErrStepLimit}
 	} else {
+		if prof != nil {
+			prof.push(catVM)
+		}
 		runErr = r.Run(interp.New(), budget)
+		if prof != nil {
+			prof.pop()
+		}
 	}
 	e.frames = e.frames[:len(e.frames)-1]
 	if len(e.frames) > 0 {

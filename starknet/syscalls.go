@@ -79,6 +79,16 @@ func (h *syscallHandler) allocateSegment(data []vm.Value) vm.Relocatable {
 // SystemCall runs the request at ptr and writes its response after it.
 // It implements cairo1.SyscallHandler.
 func (h *syscallHandler) SystemCall(st *vm.State, ptr vm.Relocatable) error {
+	if pr := h.ex.profiling(); pr != nil {
+		pr.p.SyscallRuns++
+		pr.push(catSyscall)
+		defer pr.pop()
+	}
+	return h.systemCall(ptr)
+}
+
+// systemCall is SystemCall, unmeasured.
+func (h *syscallHandler) systemCall(ptr vm.Relocatable) error {
 	if ptr != h.ptr {
 		return syscallErr("", "Bad syscall_ptr, Expected %s, got %s.", h.ptr, ptr)
 	}
@@ -531,6 +541,11 @@ func (h *syscallHandler) keccak(gas uint64, req []reqField) (response, error) {
 	}
 	gas -= cost
 	h.ex.SyscallCounts["keccak"] += rounds
+	if pr := h.ex.profiling(); pr != nil {
+		pr.p.HashRuns += rounds
+		pr.push(catHash)
+		defer pr.pop()
+	}
 	var st [25]uint64
 	for r := range rounds {
 		for i := range keccakRateWords {
@@ -575,7 +590,14 @@ func (h *syscallHandler) sha256ProcessBlock(gas uint64, req []reqField) (respons
 	var block [16]uint32
 	copy(state[:], stWords)
 	copy(block[:], in)
-	sha256Compress(&state, &block)
+	if pr := h.ex.profiling(); pr != nil {
+		pr.p.HashRuns++
+		pr.push(catHash)
+		sha256Compress(&state, &block)
+		pr.pop()
+	} else {
+		sha256Compress(&state, &block)
+	}
 	out := make([]vm.Value, 8)
 	for i, w := range state {
 		out[i] = vm.IntValue(uint64(w))
