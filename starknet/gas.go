@@ -41,12 +41,14 @@ func SyscallGasCost(name string) (cost uint64, ok bool) {
 }
 
 // Builtin-cost tables: the gas of one instance of pedersen, bitwise,
-// ec_op, poseidon, add_mod and mul_mod, which Cairo 1 code reads through
-// the pointer that follows the bytecode. cairo-lang's executor writes five
-// zeros; Starknet's sequencer writes the real costs.
+// ec_op, poseidon, add_mod, mul_mod and blake, which Cairo 1 code reads
+// through the pointer that follows the bytecode (compilers from 2.20 read
+// the blake entry too). cairo-lang's executor writes five zeros; Starknet's
+// sequencer writes the real costs (v0.14.0 versioned constants; blake
+// costs 0 there).
 var (
 	BuiltinCostsZero     = []uint64{0, 0, 0, 0, 0}
-	BuiltinCostsStarknet = []uint64{4050, 583, 4085, 491, 230, 604}
+	BuiltinCostsStarknet = []uint64{4050, 583, 4085, 491, 230, 604, 0}
 )
 
 // BuiltinCosts returns the builtin-cost table named "zero" (cairo-lang's)
