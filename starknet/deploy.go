@@ -101,6 +101,18 @@ func RunClass(cl *class.Class, entryPoint string, calldata, ctorCalldata []asm.F
 	}
 	ex = NewExecutor(st, BlockInfo{}, TxInfo{Version: feltU64(1)})
 	ex.BuiltinCosts = costs
-	return ex.Execute(Call{ContractAddress: addr, EntryPointType: class.External, Selector: class.Selector(entryPoint),
+	return ex.Execute(Call{ContractAddress: addr, EntryPointType: class.External, Selector: EntryPointSelector(entryPoint),
 		Calldata: calldata, Caller: caller, CallType: CallTypeCall, InitialGas: DefaultInitialGas})
+}
+
+// EntryPointSelector is the selector an entry point is given by: a number
+// (decimal or 0x-hex; Cairo names never start with a digit) is the
+// selector itself, anything else a name whose sn_keccak is the selector.
+func EntryPointSelector(nameOrSelector string) asm.Felt {
+	if nameOrSelector != "" && nameOrSelector[0] >= '0' && nameOrSelector[0] <= '9' {
+		if f, err := asm.FeltFromString(nameOrSelector); err == nil {
+			return f
+		}
+	}
+	return class.Selector(nameOrSelector)
 }

@@ -190,3 +190,18 @@ func TestParseScenarioErrors(t *testing.T) {
 		t.Errorf("unknown contract: %v", err)
 	}
 }
+
+func TestEntryPointSelector(t *testing.T) {
+	// sn_keccak("transfer"), as cairo-lang's constants.cairo and every
+	// ERC20 ABI give it.
+	const transfer = "0x83afd3f4caedc6eebf44246fe54e38c95e3179a5ec9ea81740eca5b482d12e"
+	want, err := asm.FeltFromString(transfer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{"transfer", transfer, want.String()} {
+		if got := starknet.EntryPointSelector(in); got != want {
+			t.Errorf("EntryPointSelector(%q) = %s, want %s", in, got.Hex(), transfer)
+		}
+	}
+}

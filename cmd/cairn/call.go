@@ -18,7 +18,7 @@ import (
 func cmdCall(args []string) error {
 	fs := flag.NewFlagSet("cairn call", flag.ContinueOnError)
 	var (
-		entrypoint   = fs.String("entrypoint", "", "external entry point to call (its name)")
+		entrypoint   = fs.String("entrypoint", "", "external entry point to call: its name or its selector (decimal or 0x-hex)")
 		calldata     = fs.String("calldata", "", "calldata: felts separated by commas (decimal or 0x-hex)")
 		ctorCalldata = fs.String("constructor_calldata", "", "constructor calldata: felts separated by commas")
 		caller       = fs.String("caller", "0", "caller address (of the constructor and of the call)")
