@@ -16,7 +16,10 @@ import (
 // program segment, so one Engine should serve one program; it is not safe
 // for concurrent use (make one per goroutine).
 type Engine struct {
-	cache []cached
+	// shared, when set, is a program decoded ahead of time (NewShared):
+	// the cache is read-only and serves every state running that program.
+	shared *Decoded
+	cache  []cached
 	// st is the state the cache was filled for: decoding marks the
 	// instruction's words as accessed in that state's memory, so a new
 	// state starts a new cache.
@@ -35,11 +38,49 @@ type cached struct {
 // New returns an interpreter.
 func New() *Engine { return &Engine{} }
 
+// Decoded is a program decoded once, for running it many times (a contract
+// class's entry points): every word that decodes as an instruction, with
+// its hints. It is read-only, so any number of engines may share it.
+type Decoded struct{ entries []cached }
+
+// Predecode decodes code, the program segment's words, and binds each pc's
+// hints. A word that does not decode, or whose immediate lies beyond code,
+// is left to the general path, which decodes it when (if ever) it runs.
+func Predecode(code []asm.Felt, hints map[int][]vm.Hint) *Decoded {
+	d := &Decoded{entries: make([]cached, len(code))}
+	for pc := range code {
+		if !code[pc].IsUint64() {
+			continue
+		}
+		in, err := vm.Decode(code[pc].Uint64())
+		if err != nil || pc+in.Size > len(code) {
+			continue
+		}
+		c := &d.entries[pc]
+		c.in, c.ok, c.hints = in, true, hints[pc]
+		if in.Op1 == vm.Op1Imm {
+			c.immInt, c.immSmall = vm.SmallInt(&code[pc+1])
+		}
+		c.fast = classify(&in, c.immSmall)
+	}
+	return d
+}
+
+// NewShared returns an interpreter over a predecoded program. Unlike New's
+// cache, it does not mark instruction words as accessed when it first
+// meets them: the runner must have marked the program's words (as
+// vm.FunctionRunner does), and every state it runs must hold that program
+// in its program segment, with those hints.
+func NewShared(d *Decoded) *Engine { return &Engine{shared: d, cache: d.entries} }
+
 // Name implements vm.Engine.
 func (e *Engine) Name() string { return "interp" }
 
 // RunUntilPC implements vm.Engine.
 func (e *Engine) RunUntilPC(st *vm.State, end vm.Relocatable, maxSteps int) error {
+	if e.shared != nil {
+		e.st = st
+	}
 	for st.PC != end {
 		if maxSteps > 0 && st.Steps >= maxSteps {
 			return &vm.VMError{PC: st.PC, Err: fmt.Errorf("%w: %d steps", vm.ErrStepLimit, maxSteps)}
@@ -127,6 +168,12 @@ func wrap(pc vm.Relocatable, err error) error {
 // segment or words that do not decode (the general path reports those).
 func (e *Engine) cachedAt(st *vm.State, pc vm.Relocatable) *cached {
 	if pc.Segment != st.ProgramBase.Segment || pc.Offset < 0 {
+		return nil
+	}
+	if e.shared != nil {
+		if pc.Offset < len(e.cache) && e.cache[pc.Offset].ok {
+			return &e.cache[pc.Offset]
+		}
 		return nil
 	}
 	if e.st != st {

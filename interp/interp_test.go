@@ -107,3 +107,37 @@ func TestDeductionOfOp0AndOp1(t *testing.T) {
 		t.Fatalf("deduced op0 = %v, want 7/3", got)
 	}
 }
+
+// A predecoded program run by a shared engine gives what the lazily
+// decoding engine gives, run after run on fresh states.
+func TestSharedEngineMatchesLazy(t *testing.T) {
+	const n = 200
+	words, _ := fibLoop(n)
+	code := make([]asm.Felt, len(words))
+	for i, w := range words {
+		code[i] = w.Felt()
+	}
+	d := Predecode(code, nil)
+	for run := range 3 {
+		want, end := loopState(t, n, true)
+		if err := New().RunUntilPC(want, end, 0); err != nil {
+			t.Fatal(err)
+		}
+		got, end := loopState(t, n, true)
+		if err := NewShared(d).RunUntilPC(got, end, 0); err != nil {
+			t.Fatal(err)
+		}
+		if got.Steps != want.Steps || got.AP != want.AP || got.FP != want.FP || got.PC != want.PC {
+			t.Fatalf("run %d: shared engine ended at steps %d ap %s, lazy at steps %d ap %s", run, got.Steps, got.AP, want.Steps, want.AP)
+		}
+		for off := range want.AP.Offset {
+			a := want.ExecBase.Add(off)
+			if g, w := got.Mem.Get(a), want.Mem.Get(a); !g.Equal(w) && (g.Known() || w.Known()) {
+				t.Fatalf("run %d: cell %s = %s, want %s", run, a, g, w)
+			}
+		}
+		if len(got.Trace) != len(want.Trace) {
+			t.Fatalf("trace lengths %d and %d", len(got.Trace), len(want.Trace))
+		}
+	}
+}

@@ -172,13 +172,15 @@ func (e *Executor) execute1(c Call) (*CallInfo, error) {
 	return info, nil
 }
 
-// hintCache holds each class's compiled hints (classes are immutable once
-// loaded).
+// hintCache holds each class's compiled hints and its bytecode image
+// (classes are immutable once loaded).
 var hintCache sync.Map // *class.Class -> compiledHints
 
 type compiledHints struct {
-	hints map[int][]vm.Hint
-	err   error
+	hints   map[int][]vm.Hint
+	image   *vm.CodeImage
+	decoded *interp.Decoded // the bytecode decoded once, with its hints
+	err     error
 }
 
 // compileHints binds a class's hints; it is cairo1.Compile, replaceable in
@@ -186,13 +188,23 @@ type compiledHints struct {
 var compileHints = cairo1.Compile
 
 func hintsOf(c *class.Class) (map[int][]vm.Hint, error) {
+	ch := prepared(c)
+	return ch.hints, ch.err
+}
+
+// prepared returns the class's compiled hints and bytecode image, made on
+// first use.
+func prepared(c *class.Class) compiledHints {
 	if v, ok := hintCache.Load(c); ok {
-		ch := v.(compiledHints)
-		return ch.hints, ch.err
+		return v.(compiledHints)
 	}
 	h, err := compileHints(c)
-	hintCache.Store(c, compiledHints{h, err})
-	return h, err
+	ch := compiledHints{hints: h, image: vm.NewCodeImage(c.Bytecode), err: err}
+	if err == nil {
+		ch.decoded = interp.Predecode(c.Bytecode, h)
+	}
+	hintCache.Store(c, ch)
+	return ch
 }
 
 // PrepareClass compiles a class's hints ahead of its first call (the
@@ -262,7 +274,7 @@ func (e *Executor) execute(c Call) (*CallInfo, error) {
 	if err != nil {
 		return nil, &Error{Code: CodeUnexpectedFailure, Message: "cannot compile the class's hints: " + err.Error(), Err: err}
 	}
-	r, err := vm.NewFunctionRunner(cl.Bytecode, ep.Builtins)
+	r, err := vm.NewFunctionRunnerImage(prepared(cl).image, ep.Builtins)
 	if err != nil {
 		return nil, &Error{Code: CodeSecurityError, Message: err.Error(), Err: err}
 	}
@@ -307,7 +319,13 @@ func (e *Executor) execute(c Call) (*CallInfo, error) {
 		if prof != nil {
 			prof.push(catVM)
 		}
-		runErr = r.Run(interp.New(), budget)
+		// A class's decoded instructions are shared by all its calls;
+		// profiled hints are other hint values, so they decode afresh.
+		eng := interp.New()
+		if d := prepared(cl).decoded; prof == nil && d != nil {
+			eng = interp.NewShared(d)
+		}
+		runErr = r.Run(eng, budget)
 		if prof != nil {
 			prof.pop()
 		}

@@ -196,7 +196,7 @@ func profiledHintsOf(cl *class.Class) (map[int][]vm.Hint, error) {
 			out[pc] = wrapped
 		}
 	}
-	profiledHintCache.Store(cl, compiledHints{out, err})
+	profiledHintCache.Store(cl, compiledHints{hints: out, err: err})
 	return out, err
 }
 

@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"errors"
 	"runtime"
 	"testing"
 	"time"
@@ -34,5 +35,42 @@ func TestLargeSegmentsReleased(t *testing.T) {
 	}
 	if got := MappedBytes(); got > before {
 		t.Fatalf("%d bytes still mapped after the memories became unreachable (before: %d)", got, before)
+	}
+}
+
+func TestLoadCells(t *testing.T) {
+	m := NewMemory()
+	seg := m.AddSegment()
+	vals := make([]Value, 5000)
+	for i := range vals {
+		vals[i] = IntValue(uint64(3*i + 1))
+	}
+	if err := m.LoadCells(seg, vals, true); err != nil {
+		t.Fatal(err)
+	}
+	for i := range vals {
+		if got := m.Get(seg.Add(i)); !got.Equal(vals[i]) {
+			t.Fatalf("cell %d = %s, want %s", i, got, vals[i])
+		}
+		if !m.accessed(seg.Segment, i) {
+			t.Fatalf("cell %d not marked accessed", i)
+		}
+	}
+	if n := m.SegmentSize(seg.Segment); n != len(vals) {
+		t.Errorf("segment size %d, want %d", n, len(vals))
+	}
+	// Appending after the image still works, and loading over written
+	// cells is refused.
+	if err := m.Write(seg.Add(len(vals)), IntValue(7)); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.LoadCells(seg.Add(10), vals[:2], false); !errors.Is(err, ErrWriteOnce) {
+		t.Errorf("loading over written cells: %v, want ErrWriteOnce", err)
+	}
+	// The memory limit holds.
+	m2 := NewMemory()
+	m2.MaxCells = 100
+	if err := m2.LoadCells(m2.AddSegment(), vals[:200], false); !errors.Is(err, ErrMemoryLimit) {
+		t.Errorf("loading past MaxCells: %v, want ErrMemoryLimit", err)
 	}
 }

@@ -99,6 +99,29 @@ type FunctionRunner struct {
 // builtins entry (see FunctionBuiltinOrder). Every word of code counts as
 // accessed, as cairo-lang's VM marks the program's data.
 func NewFunctionRunner(code []asm.Felt, entry []string) (*FunctionRunner, error) {
+	return NewFunctionRunnerImage(NewCodeImage(code), entry)
+}
+
+// CodeImage is bytecode prepared for loading: the program segment's cells,
+// built once per class so that every call copies them in one move instead
+// of writing them word by word.
+type CodeImage struct{ cells []Value }
+
+// NewCodeImage prepares code for NewFunctionRunnerImage.
+func NewCodeImage(code []asm.Felt) *CodeImage {
+	img := &CodeImage{cells: make([]Value, len(code))}
+	for i := range code {
+		img.cells[i] = FeltValue(code[i])
+	}
+	return img
+}
+
+// Len is the number of words of the image.
+func (img *CodeImage) Len() int { return len(img.cells) }
+
+// NewFunctionRunnerImage is NewFunctionRunner over a prepared image.
+func NewFunctionRunnerImage(img *CodeImage, entry []string) (*FunctionRunner, error) {
+	code := img.cells
 	order, err := FunctionBuiltinOrder(entry)
 	if err != nil {
 		return nil, err
@@ -121,12 +144,8 @@ func NewFunctionRunner(code []asm.Felt, entry []string) (*FunctionRunner, error)
 	for _, n := range entry {
 		r.entry = append(r.entry, byName[n])
 	}
-	for i := range code {
-		addr := r.ProgramBase.Add(i)
-		if err := m.Write(addr, FeltValue(code[i])); err != nil {
-			return nil, err
-		}
-		m.MarkAccessed(addr)
+	if err := m.LoadCells(r.ProgramBase, code, true); err != nil {
+		return nil, err
 	}
 	st.Builtins = r.builtins
 	st.ProgramBase, st.ExecBase = r.ProgramBase, r.ExecBase

@@ -1,5 +1,7 @@
 package vm
 
+import "fmt"
+
 // Low-level access for engines' hot paths. These skip the checks Write and
 // Get make, so callers must respect their contracts; everything unusual
 // (growth, builtin segments, temporary segments) goes through Write/Get.
@@ -102,4 +104,55 @@ func (m *Memory) DeduceInto(addr Relocatable, c *Value) (ok bool, err error) {
 		s.size = addr.Offset + 1
 	}
 	return true, nil
+}
+
+// loadSlack is the room LoadCells leaves after what it loads into a fresh
+// segment.
+const loadSlack = 16
+
+// LoadCells writes vals into the unwritten cells from base on of a real
+// segment without validation (a program image into its fresh segment), in
+// one copy per page; accessed marks them as accessed. A cell already
+// written is an error.
+func (m *Memory) LoadCells(base Relocatable, vals []Value, accessed bool) error {
+	s := m.seg(base.Segment)
+	if s == nil || base.Segment < 0 {
+		return fmt.Errorf("%w: %s", ErrNoSegment, base)
+	}
+	if len(vals) == 0 {
+		return nil
+	}
+	end := base.Offset + len(vals)
+	if len(s.pages) == 0 && end+loadSlack <= pageCells && (m.MaxCells <= 0 || end <= m.MaxCells) {
+		// A fresh segment gets what it holds and a little room (a program
+		// image plus the words a runner appends), not the next power of two.
+		s.pages = [][]Value{m.newCells(end + loadSlack)}
+	}
+	if s.cell(end-1) == nil {
+		if err := m.grow(s, end-1); err != nil {
+			return err
+		}
+	}
+	for off := base.Offset; off < end; {
+		pg := s.pages[off>>pageBits]
+		i0 := off & pageMask
+		n := min(len(pg)-i0, end-off)
+		dst := pg[i0 : i0+n]
+		for i := range dst {
+			if dst[i].kind&kindMask != kindUnknown {
+				return fmt.Errorf("%w at address %s: the cell is already written", ErrWriteOnce, Relocatable{base.Segment, off + i})
+			}
+		}
+		copy(dst, vals[off-base.Offset:off-base.Offset+n])
+		if accessed {
+			for i := range dst {
+				dst[i].kind |= accessedBit
+			}
+		}
+		off += n
+	}
+	if end > s.size {
+		s.size = end
+	}
+	return nil
 }
