@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/cairn-vm/cairn/runtime"
@@ -15,6 +16,23 @@ import (
 //
 //	go test ./conformance -run '^$' -bench Corpus -benchtime 3x
 func BenchmarkCorpus(b *testing.B) {
+	benchPrograms(b, func(e Entry) bool { return e.Benchmark != nil })
+}
+
+// hintHeavy names the hint-heavy program families (keccak, sha256, blake2s,
+// dicts, uint256, secp, sets) whose programs have no cairo-vm-go timing.
+var hintHeavy = regexp.MustCompile(`keccak|sha256|blake|dict|uint256|secp|set_`)
+
+// BenchmarkHintHeavy reports steps/s for the hint-heavy corpus programs
+// that BenchmarkCorpus does not cover (no cairo-vm-go timing to compare
+// with).
+func BenchmarkHintHeavy(b *testing.B) {
+	benchPrograms(b, func(e Entry) bool {
+		return e.Benchmark == nil && hintHeavy.MatchString(e.Name) && e.Exec.Steps >= 5000
+	})
+}
+
+func benchPrograms(b *testing.B, want func(Entry) bool) {
 	dir, err := Dir()
 	if err != nil {
 		b.Skip(err)
@@ -28,7 +46,7 @@ func BenchmarkCorpus(b *testing.B) {
 		b.Fatal(err)
 	}
 	for _, e := range m.Programs {
-		if e.Benchmark == nil || e.Exec == nil {
+		if e.Exec == nil || !want(e) {
 			continue
 		}
 		b.Run(e.Name, func(b *testing.B) {
@@ -53,7 +71,9 @@ func BenchmarkCorpus(b *testing.B) {
 			}
 			sps := float64(steps) / b.Elapsed().Seconds()
 			b.ReportMetric(sps, "steps/s")
-			b.ReportMetric(sps/e.Benchmark.StepsPerSec, "x_cvg")
+			if e.Benchmark != nil {
+				b.ReportMetric(sps/e.Benchmark.StepsPerSec, "x_cvg")
+			}
 			b.ReportMetric(0, "ns/op")
 		})
 	}
