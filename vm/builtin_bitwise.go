@@ -67,25 +67,45 @@ func (b *BitwiseBuiltin) Deduce(m *Memory, addr Relocatable) (Value, bool, error
 }
 
 func (b *BitwiseBuiltin) compute(m *Memory, addr Relocatable) (Value, bool, error) {
+	var f asm.Felt
+	ok, err := b.output(m, addr, &f)
+	if !ok || err != nil {
+		return Value{}, false, err
+	}
+	return FeltValue(f), true, nil
+}
+
+// deduceFelt is Deduce writing the output felt in place (see feltDeducer).
+func (b *BitwiseBuiltin) deduceFelt(m *Memory, addr Relocatable, out *asm.Felt) (bool, error) {
+	ok, err := b.output(m, addr, out)
+	if ok {
+		b.verified.add(addr.Offset)
+	}
+	return ok, err
+}
+
+// output sets *out to the and/xor/or cell at addr; *out is untouched when
+// the cell is an input or the inputs are unknown.
+func (b *BitwiseBuiltin) output(m *Memory, addr Relocatable, out *asm.Felt) (bool, error) {
 	rel := addr.Offset - b.base.Offset
 	inst, idx := rel/5, rel%5
 	if idx < 2 {
-		return Value{}, false, nil
+		return false, nil
 	}
 	if !b.lastOK || b.lastInst != inst {
 		xAddr := addr.Add(-idx)
 		yAddr := xAddr.Add(1)
 		x, y := m.Get(xAddr), m.Get(yAddr)
 		if !x.Known() || !y.Known() {
-			return Value{}, false, nil
+			return false, nil
 		}
 		xl, err := b.input(xAddr, x)
 		if err != nil {
-			return Value{}, false, err
+			return false, err
 		}
 		yl, err := b.input(yAddr, y)
 		if err != nil {
-			return Value{}, false, err
+			return false, err
 		}
 		b.lastX, b.lastY, b.lastInst, b.lastOK = xl, yl, inst, true
 	}
@@ -101,9 +121,8 @@ func (b *BitwiseBuiltin) compute(m *Memory, addr Relocatable) (Value, bool, erro
 			r[i] = x | y
 		}
 	}
-	var f asm.Felt
-	f.SetLimbs(r)
-	return FeltValue(f), true, nil
+	out.SetLimbs(r)
+	return true, nil
 }
 
 // VerifyAutoDeductions checks the output cells the program wrote itself.

@@ -1,6 +1,10 @@
 package vm
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/cairn-vm/cairn/asm"
+)
 
 // Low-level access for engines' hot paths. These skip the checks Write and
 // Get make, so callers must respect their contracts; everything unusual
@@ -80,6 +84,12 @@ func (v *Value) Offset() int { return int(v.limbs()[0]) }
 // rule, in which case reads relocate pointers into it (see Get).
 func (m *Memory) HasRelocationRules() bool { return len(m.rules) > 0 }
 
+// feltDeducer is a Deducer whose outputs are felts and that can write one
+// in place: deduceFelt sets *out only when it returns true.
+type feltDeducer interface {
+	deduceFelt(m *Memory, addr Relocatable, out *asm.Felt) (bool, error)
+}
+
 // DeduceInto runs the builtin deduction rule for the unknown cell c =
 // CellPtr(addr) and stores its result there: Deduce without looking the
 // cell up again. ok is false when the rule has nothing to say.
@@ -87,6 +97,18 @@ func (m *Memory) DeduceInto(addr Relocatable, c *Value) (ok bool, err error) {
 	s := m.seg(addr.Segment)
 	if s == nil || s.deducer == nil {
 		return false, nil
+	}
+	if fd, isFelt := s.deducer.(feltDeducer); isFelt && s.validator == nil {
+		// Straight into the cell: no 40-byte value passed back up.
+		ok, err := fd.deduceFelt(m, addr, &c.f)
+		if ok {
+			c.seg = 0
+			c.kind = kindFelt | c.kind&accessedBit
+			if addr.Offset >= s.size {
+				s.size = addr.Offset + 1
+			}
+		}
+		return ok, err
 	}
 	v, ok, err := s.deducer.Deduce(m, addr)
 	if err != nil || !ok {
