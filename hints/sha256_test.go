@@ -5,6 +5,7 @@ import (
 	"encoding"
 	"encoding/binary"
 	"fmt"
+	"github.com/cairn-vm/cairn/asm"
 	"math/big"
 	"math/rand"
 	"testing"
@@ -124,7 +125,7 @@ func pySHA256Compress(state []*big.Int, message []*big.Int) []*big.Int {
 		s0 := xor(rr(a, 2), rr(a, 13), rr(a, 22))
 		s1 := xor(rr(e, 6), rr(e, 11), rr(e, 25))
 		ch := new(big.Int).Xor(new(big.Int).And(e, f), new(big.Int).AndNot(g, e)) // (~e) & g, g >= 0
-		t1 := sum(h, s1, ch, big.NewInt(int64(sha256K[i])), w[i])
+		t1 := sum(h, s1, ch, big.NewInt(int64(asm.SHA256K[i])), w[i])
 		maj := xor(new(big.Int).And(a, b), new(big.Int).And(a, c), new(big.Int).And(b, c))
 		t2 := sum(s0, maj)
 		h, g, f, e = g, f, e, sum(d, t1)

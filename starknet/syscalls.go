@@ -593,10 +593,10 @@ func (h *syscallHandler) sha256ProcessBlock(gas uint64, req []reqField) (respons
 	if pr := h.ex.profiling(); pr != nil {
 		pr.p.HashRuns++
 		pr.push(catHash)
-		sha256Compress(&state, &block)
+		asm.SHA256Compress(&state, &block)
 		pr.pop()
 	} else {
-		sha256Compress(&state, &block)
+		asm.SHA256Compress(&state, &block)
 	}
 	out := make([]vm.Value, 8)
 	for i, w := range state {
