@@ -1,10 +1,19 @@
-// Package runtime is cairn's public face: load a Cairo program once, run it
-// many times with the engine of your choice, and get its resources, output,
-// trace and memory.
+// Package runtime is cairn's public face. Cairo 0 programs: load once, run
+// many times with the engine of your choice, and get resources, output,
+// trace, memory and AIR inputs.
 //
 //	prog, err := runtime.Load("fib.json")
 //	res, err := prog.Run(runtime.Options{Layout: "plain"})
-//	fmt.Println(res.Steps, res.Output)
+//	fmt.Println(res.Steps, res.Output())
+//
+// Cairo 1 contracts: load a class once (LoadClass), then declare, deploy and
+// call its entry points over a Starknet state (Contracts).
+//
+//	erc20, err := runtime.LoadClass("erc20.json")
+//	c := runtime.NewContracts()
+//	hash, err := c.Declare(erc20)
+//	addr, err := c.Deploy(hash, ctorCalldata, salt, deployer)
+//	res, err := c.Call(addr, "transfer", calldata, caller)
 package runtime
 
 import (
