@@ -71,8 +71,8 @@ func boolValue(b bool) vm.Value {
 
 // integer reads ids.name and applies assert_integer.
 func (c *Context) integer(name string) (vm.Value, error) {
-	v, err := c.Get(name)
-	if err != nil {
+	var v vm.Value
+	if err := c.getInto(name, &v); err != nil {
 		return vm.Value{}, err
 	}
 	if !v.IsFelt() {

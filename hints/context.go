@@ -554,31 +554,52 @@ func (c *Context) memberAddr(name string, p *plan) (vm.Relocatable, error) {
 // reference or member, or a constant (reduced modulo PRIME). A struct-typed
 // name has no single value: read its members or use Addr.
 func (c *Context) Get(name string) (vm.Value, error) {
+	var v vm.Value
+	err := c.getInto(name, &v)
+	return v, err
+}
+
+// getInto is Get writing into *out: the hot path of every hint, which
+// copies the 40-byte value once rather than through every layer.
+func (c *Context) getInto(name string, out *vm.Value) error {
 	p, err := c.plan(name)
 	if err != nil {
-		return vm.Value{}, err
+		return err
 	}
 	if p.isConst {
-		return bigValue(p.konst), nil
+		*out = bigValue(p.konst)
+		return nil
 	}
 	if p.final.kind == typeStruct || p.final.kind == typeTuple {
-		return vm.Value{}, fmt.Errorf("ids.%s has type '%s': read its members or its address", name, p.final)
+		return fmt.Errorf("ids.%s has type '%s': read its members or its address", name, p.final)
 	}
-	if len(p.steps) == 0 {
-		return c.refValue(p.b)
+	var a vm.Relocatable
+	switch {
+	case len(p.steps) > 0:
+		if a, err = c.memberAddr(name, p); err != nil {
+			return err
+		}
+	case p.b.ref.simple == simpleDeref:
+		a = c.simpleAddr(p.b)
+	default:
+		v, err := c.refValue(p.b)
+		if err != nil {
+			return err
+		}
+		*out = v
+		return nil
 	}
-	a, err := c.memberAddr(name, p)
-	if err != nil {
-		return vm.Value{}, err
+	if !c.State.Mem.GetInto(a, out) {
+		return unknownCellError(a)
 	}
-	return readCell(c.State.Mem, a)
+	return nil
 }
 
 // Felt returns ids.name as a field element; a relocatable value is an
 // error (cairo-lang's assert_integer message).
 func (c *Context) Felt(name string) (asm.Felt, error) {
-	v, err := c.Get(name)
-	if err != nil {
+	var v vm.Value
+	if err := c.getInto(name, &v); err != nil {
 		return asm.Felt{}, err
 	}
 	if !v.IsFelt() {

@@ -146,6 +146,26 @@ func (m *Memory) Get(addr Relocatable) Value {
 	return v
 }
 
+// GetInto is Get writing into *out, for callers that read many values on a
+// hot path (a Value is 40 bytes); it reports whether the cell is known and
+// leaves *out untouched when it is not.
+func (m *Memory) GetInto(addr Relocatable, out *Value) bool {
+	s := m.seg(addr.Segment)
+	if s == nil || addr.Offset < 0 {
+		return false
+	}
+	c := s.cell(addr.Offset)
+	if c == nil || c.kind&kindMask == kindUnknown {
+		return false
+	}
+	*out = *c
+	out.kind &= kindMask
+	if out.seg < 0 && len(m.rules) > 0 && out.IsPtr() {
+		*out = m.relocateValue(*out)
+	}
+	return true
+}
+
 // Read returns the value at addr, deducing it through the segment's builtin
 // when unknown; ErrUnknownCell when it cannot.
 func (m *Memory) Read(addr Relocatable) (Value, error) {

@@ -45,8 +45,22 @@ type Value struct {
 // FeltValue wraps a field element.
 func FeltValue(f asm.Felt) Value { return Value{f: f, kind: kindFelt} }
 
-// IntValue wraps a small non-negative integer as a felt.
-func IntValue(n uint64) Value { return Value{f: asm.FeltFromUint64(n), kind: kindFelt} }
+// IntValue wraps a non-negative integer as a felt.
+func IntValue(n uint64) Value {
+	if n < uint64(len(smallFelts)) {
+		return Value{f: smallFelts[n], kind: kindFelt}
+	}
+	return Value{f: asm.FeltFromUint64(n), kind: kindFelt}
+}
+
+// smallFelts are the felts 0..255 in Montgomery form: hints write flags and
+// small counts constantly, and converting costs a field multiplication.
+var smallFelts = func() (t [256]asm.Felt) {
+	for i := range t {
+		t[i] = asm.FeltFromUint64(uint64(i))
+	}
+	return
+}()
 
 // PtrValue wraps a relocatable value.
 func PtrValue(r Relocatable) Value {
