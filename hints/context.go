@@ -566,6 +566,12 @@ func (c *Context) getInto(name string, out *vm.Value) error {
 	if err != nil {
 		return err
 	}
+	return c.valueOf(name, p, out)
+}
+
+// valueOf is getInto for a resolved plan.
+func (c *Context) valueOf(name string, p *plan, out *vm.Value) error {
+	var err error
 	if p.isConst {
 		*out = bigValue(p.konst)
 		return nil
@@ -619,11 +625,14 @@ func (c *Context) Big(name string) (*big.Int, error) {
 	if p.isConst {
 		return new(big.Int).Set(p.konst), nil
 	}
-	f, err := c.Felt(name)
-	if err != nil {
+	var v vm.Value
+	if err := c.valueOf(name, p, &v); err != nil {
 		return nil, err
 	}
-	return f.BigInt(), nil
+	if !v.IsFelt() {
+		return nil, expectedInteger(v)
+	}
+	return v.FeltRef().BigInt(), nil
 }
 
 // Signed returns as_int(ids.name, PRIME): the felt lifted to
