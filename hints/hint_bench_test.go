@@ -25,3 +25,15 @@ func BenchmarkHintIsNN(b *testing.B) {
 }
 
 var big7 = b(7)
+
+// Two writes through ids (split_64 reruns on the same cells).
+func BenchmarkHintSplit64(b *testing.B) {
+	f := utFixture(&testing.T{}, codeUintSplit64, tref{name: "a", value: fpArg(3)},
+		tref{name: "low", value: local(0)}, tref{name: "high", value: local(1)})
+	f.putBig(f.fp(-3), big7)
+	for b.Loop() {
+		if err := f.hint.Execute(f.st); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
