@@ -174,6 +174,11 @@ func (p *Program) Run(opts Options) (res *Result, err error) {
 	return &Result{runner: r, Steps: r.State.Steps, Engine: eng.Name()}, nil
 }
 
+// Release frees the run's memory now (a long run maps hundreds of MB)
+// instead of when the Result becomes unreachable. The Result must not be
+// used afterwards.
+func (r *Result) Release() { r.runner.State.Mem.Release() }
+
 // Runner exposes the finished run's runner (memory, builtins, segments).
 func (r *Result) Runner() *vm.Runner { return r.runner }
 

@@ -130,3 +130,10 @@ func (m *Memory) freeCells(cells []Value) {
 		}
 	}
 }
+
+// releaseCells unmaps every array newCells mapped for m.
+func (m *Memory) releaseCells() {
+	if m.arena != nil {
+		m.arena.release()
+	}
+}

@@ -74,3 +74,23 @@ func TestLoadCells(t *testing.T) {
 		t.Errorf("loading past MaxCells: %v, want ErrMemoryLimit", err)
 	}
 }
+
+// Release unmaps a memory's arrays at once and leaves it empty.
+func TestMemoryRelease(t *testing.T) {
+	before := MappedBytes()
+	m := NewMemory()
+	s := m.AddSegment()
+	if err := m.Write(s.Add(2*pageCells), IntValue(5)); err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS == "linux" && MappedBytes() <= before {
+		t.Fatalf("no mapping made for a large segment")
+	}
+	m.Release()
+	if got := MappedBytes(); got != before {
+		t.Errorf("mapped bytes %d after Release, want %d", got, before)
+	}
+	if v := m.Get(s.Add(2 * pageCells)); v.Known() {
+		t.Errorf("released memory still reads %s", v)
+	}
+}

@@ -101,6 +101,15 @@ func (m *Memory) AddTempSegment() Relocatable {
 	return Relocatable{Segment: -len(m.temps)}
 }
 
+// Release gives the memory's large cell arrays back to the system now,
+// rather than when the Memory becomes unreachable; afterwards the memory
+// is empty (every segment is gone). A long-lived process that runs many
+// programs calls it when it is done with a run's memory.
+func (m *Memory) Release() {
+	m.segs, m.temps, m.rules = nil, nil, nil
+	m.releaseCells()
+}
+
 // NumSegments returns the number of real segments.
 func (m *Memory) NumSegments() int { return len(m.segs) }
 
