@@ -128,3 +128,17 @@ func scopeInt(v any) (*big.Int, bool) {
 
 // isqrt is Python's math.isqrt for a non-negative integer.
 func isqrt(v *big.Int) *big.Int { return new(big.Int).Sqrt(v) }
+
+// splitLimbs is the hints' split(num, num_bits_shift=bits, length=n): n
+// limbs of bits bits, least significant first; bits above bits*n are
+// dropped, as the Python loop drops them.
+func splitLimbs(num *big.Int, bits uint, n int) []*big.Int {
+	mask := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), bits), big.NewInt(1))
+	out := make([]*big.Int, n)
+	rest := new(big.Int).Set(num)
+	for i := range out {
+		out[i] = new(big.Int).And(rest, mask)
+		rest.Rsh(rest, bits)
+	}
+	return out
+}

@@ -55,8 +55,6 @@ func secpInt(hex string) *big.Int {
 }
 
 var (
-	// secpBase is secp_utils.BASE, the radix of a BigInt3's limbs.
-	secpBase = new(big.Int).Lsh(big.NewInt(1), 86)
 	// secpSplitBound is BASE**3: split accepts integers in [0, BASE**3).
 	secpSplitBound = new(big.Int).Lsh(big.NewInt(1), 258)
 
@@ -149,13 +147,7 @@ func secpSplit(num *big.Int) ([]*big.Int, error) {
 	if num.Sign() < 0 || num.Cmp(secpSplitBound) >= 0 {
 		return nil, errors.New("AssertionError: num == 0")
 	}
-	out := make([]*big.Int, 3)
-	r := new(big.Int).Set(num)
-	for i := range out {
-		out[i] = new(big.Int).And(r, new(big.Int).Sub(secpBase, big.NewInt(1)))
-		r.Rsh(r, 86)
-	}
-	return out, nil
+	return splitLimbs(num, 86, 3), nil
 }
 
 // secpDivMod is math_utils.div_mod(n, m, p): the x with (m * x) % p == n %

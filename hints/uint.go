@@ -73,15 +73,7 @@ func uintPack(c *Context, name string, limbs []string) (*big.Int, error) {
 // uintSplit is the hints' split(num, num_bits_shift=128, length=n): n
 // limbs of 128 bits each. The last limb is masked too, so bits above
 // 128 * n are dropped, as the Python loop drops them.
-func uintSplit(num *big.Int, n int) []*big.Int {
-	out := make([]*big.Int, n)
-	rest := new(big.Int).Set(num)
-	for i := range out {
-		out[i] = new(big.Int).And(rest, mask128)
-		rest.Rsh(rest, 128)
-	}
-	return out
-}
+func uintSplit(num *big.Int, n int) []*big.Int { return splitLimbs(num, 128, n) }
 
 // uintSetLimbs writes vals into ids.<name>.<limb>, in order.
 func uintSetLimbs(c *Context, name string, limbs []string, vals []*big.Int) error {

@@ -137,21 +137,8 @@ func (m *Memory) SetValidator(segment int, v Validator) { m.seg(segment).validat
 
 // Get returns the value at addr, or an unknown Value.
 func (m *Memory) Get(addr Relocatable) Value {
-	s := m.seg(addr.Segment)
-	if s == nil || addr.Offset < 0 {
-		return Value{}
-	}
-	c := s.cell(addr.Offset)
-	if c == nil {
-		return Value{}
-	}
-	v := *c
-	v.kind &= kindMask
-	if v.seg < 0 && len(m.rules) > 0 && v.IsPtr() {
-		// cairo-lang's memory relocates on read once a rule exists for
-		// the temporary segment a value points into.
-		v = m.relocateValue(v)
-	}
+	var v Value
+	m.GetInto(addr, &v)
 	return v
 }
 
@@ -283,13 +270,19 @@ func (m *Memory) Write(addr Relocatable, v Value) error {
 			return err
 		}
 	}
-	acc := c.kind & accessedBit
-	*c = v
-	c.kind = v.kind&kindMask | acc
-	if addr.Offset >= s.size {
-		s.size = addr.Offset + 1
-	}
+	s.store(addr.Offset, c, &v)
 	return nil
+}
+
+// store puts v into the unknown cell c at offset off, keeping the cell's
+// accessed mark, and extends the segment's size past it.
+func (s *segment) store(off int, c *Value, v *Value) {
+	acc := c.kind & accessedBit
+	*c = *v
+	c.kind = v.kind&kindMask | acc
+	if off >= s.size {
+		s.size = off + 1
+	}
 }
 
 // MarkAccessed records that an instruction touched addr (for memory holes).

@@ -39,15 +39,7 @@ func (m *Memory) Unvalidated(i int) bool {
 
 // Fill stores v into the unknown cell c = CellPtr(seg, off) of an
 // Unvalidated segment; the cell's accessed mark is kept and the segment's size follows.
-func (m *Memory) Fill(seg, off int, c *Value, v *Value) {
-	s := m.segs[seg]
-	acc := c.kind & accessedBit
-	*c = *v
-	c.kind = v.kind&kindMask | acc
-	if off >= s.size {
-		s.size = off + 1
-	}
-}
+func (m *Memory) Fill(seg, off int, c *Value, v *Value) { m.segs[seg].store(off, c, v) }
 
 // FillFelt marks the unknown cell c = CellPtr(seg, off) of a Plain segment
 // as holding the felt its engine has just computed in place into
@@ -119,12 +111,7 @@ func (m *Memory) DeduceInto(addr Relocatable, c *Value) (ok bool, err error) {
 			return false, err
 		}
 	}
-	acc := c.kind & accessedBit
-	*c = v
-	c.kind = v.kind&kindMask | acc
-	if addr.Offset >= s.size {
-		s.size = addr.Offset + 1
-	}
+	s.store(addr.Offset, c, &v)
 	return true, nil
 }
 
