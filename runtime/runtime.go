@@ -25,6 +25,7 @@ import (
 	"github.com/cairn-vm/cairn/asm"
 	"github.com/cairn-vm/cairn/hints"
 	"github.com/cairn-vm/cairn/interp"
+	"github.com/cairn-vm/cairn/jit"
 	"github.com/cairn-vm/cairn/vm"
 )
 
@@ -118,7 +119,7 @@ func newEngine(name string) (vm.Engine, error) {
 	case "", EngineInterp, EngineAuto:
 		return interp.New(), nil
 	case EngineJIT:
-		return nil, fmt.Errorf("%w %q: the JIT engine is not built yet; use interp or auto", ErrUnknownEngine, name)
+		return jit.New(), nil
 	}
 	return nil, fmt.Errorf("%w %q (want interp, jit or auto)", ErrUnknownEngine, name)
 }

@@ -39,8 +39,12 @@ const (
 // segment is a growable run of cells. size is one past the highest written
 // offset, which is what relocation uses unless a builtin finalises it.
 type segment struct {
-	pages     [][]Value
-	size      int
+	pages [][]Value
+	// size points at ownSize, or at the word a CellSpace keeps it in (so
+	// that code running in the space updates it where Go reads it).
+	size      *int
+	ownSize   int
+	index     int // the segment's index: negative for a temporary one
 	finalSize int // -1 until finalised
 	deducer   Deducer
 	validator Validator
@@ -78,6 +82,7 @@ type Memory struct {
 	MaxCells int
 
 	arena *cellArena // large cell arrays outside the Go heap (cells_linux.go)
+	space CellSpace  // where new cell arrays come from, when one is attached
 }
 
 const defaultMaxCells = 1 << 31
@@ -91,13 +96,28 @@ func NewMemory() *Memory { return &Memory{} }
 
 // AddSegment creates a new real segment and returns its base address.
 func (m *Memory) AddSegment() Relocatable {
-	m.segs = append(m.segs, &segment{finalSize: -1})
+	m.segs = append(m.segs, m.newSegment(len(m.segs)))
+	if m.space != nil {
+		m.space.Changed(len(m.segs) - 1)
+	}
 	return Relocatable{Segment: len(m.segs) - 1}
+}
+
+func (m *Memory) newSegment(index int) *segment {
+	s := &segment{index: index, finalSize: -1}
+	s.size = &s.ownSize
+	if m.space != nil && index >= 0 {
+		if slot := m.space.SizeSlot(index); slot != nil {
+			*slot = 0
+			s.size = slot
+		}
+	}
+	return s
 }
 
 // AddTempSegment creates a temporary segment (negative index) and returns its base.
 func (m *Memory) AddTempSegment() Relocatable {
-	m.temps = append(m.temps, &segment{finalSize: -1})
+	m.temps = append(m.temps, m.newSegment(-len(m.temps)-1))
 	return Relocatable{Segment: -len(m.temps)}
 }
 
@@ -108,6 +128,10 @@ func (m *Memory) AddTempSegment() Relocatable {
 func (m *Memory) Release() {
 	m.segs, m.temps, m.rules = nil, nil, nil
 	m.releaseCells()
+	if m.space != nil {
+		m.space.Release()
+		m.space = nil
+	}
 }
 
 // NumSegments returns the number of real segments.
@@ -130,10 +154,20 @@ func (m *Memory) seg(i int) *segment {
 }
 
 // SetDeducer installs the builtin deduction rule of a segment.
-func (m *Memory) SetDeducer(segment int, d Deducer) { m.seg(segment).deducer = d }
+func (m *Memory) SetDeducer(segment int, d Deducer) {
+	m.seg(segment).deducer = d
+	if m.space != nil {
+		m.space.Changed(segment)
+	}
+}
 
 // SetValidator installs the builtin validation rule of a segment.
-func (m *Memory) SetValidator(segment int, v Validator) { m.seg(segment).validator = v }
+func (m *Memory) SetValidator(segment int, v Validator) {
+	m.seg(segment).validator = v
+	if m.space != nil {
+		m.space.Changed(segment)
+	}
+}
 
 // Get returns the value at addr, or an unknown Value.
 func (m *Memory) Get(addr Relocatable) Value {
@@ -219,10 +253,11 @@ func (m *Memory) grow(s *segment, off int) error {
 			n = pageCells
 		}
 		n = min(n, pageCells)
-		cells := m.newCells(n)
+		cells := m.cellsFor(s, 0, n)
 		copy(cells, first)
 		s.pages[0] = cells
-		m.freeCells(first)
+		m.dropCells(first)
+		m.placed(s)
 		return nil
 	}
 	if len(s.pages[0]) < pageCells {
@@ -231,8 +266,9 @@ func (m *Memory) grow(s *segment, off int) error {
 		}
 	}
 	for p := off >> pageBits; len(s.pages) <= p; {
-		pg := m.newCells(pageCells)
+		pg := m.cellsFor(s, len(s.pages), pageCells)
 		s.pages = append(s.pages, pg)
+		m.placed(s)
 	}
 	return nil
 }
@@ -280,8 +316,8 @@ func (s *segment) store(off int, c *Value, v *Value) {
 	acc := c.kind & accessedBit
 	*c = *v
 	c.kind = v.kind&kindMask | acc
-	if off >= s.size {
-		s.size = off + 1
+	if off >= *s.size {
+		*s.size = off + 1
 	}
 }
 
@@ -326,7 +362,7 @@ func (m *Memory) SegmentSize(segment int) int {
 	if s.finalSize >= 0 {
 		return s.finalSize
 	}
-	return s.size
+	return *s.size
 }
 
 // UsedSize returns one past the highest written offset of a segment.
@@ -335,7 +371,7 @@ func (m *Memory) UsedSize(segment int) int {
 	if s == nil {
 		return 0
 	}
-	return s.size
+	return *s.size
 }
 
 // Finalize fixes a segment's size (builtins in proof mode reserve more
@@ -349,7 +385,7 @@ func (m *Memory) Each(segment int, f func(off int, v Value) bool) {
 	if s == nil {
 		return
 	}
-	for off := range min(s.size, s.capacity()) {
+	for off := range min(*s.size, s.capacity()) {
 		v := *s.cell(off)
 		if v.kind&kindMask == kindUnknown {
 			continue
@@ -372,7 +408,7 @@ func (m *Memory) KnownCells(segment int) (count, maxOff int) {
 	off := 0
 	for _, pg := range s.pages {
 		for i := range pg {
-			if off+i >= s.size {
+			if off+i >= *s.size {
 				return count, maxOff
 			}
 			if pg[i].kind&kindMask != kindUnknown {

@@ -48,8 +48,8 @@ func (m *Memory) FillFelt(seg, off int, c *Value) {
 	s := m.segs[seg]
 	c.seg = 0
 	c.kind = kindFelt | c.kind&accessedBit
-	if off >= s.size {
-		s.size = off + 1
+	if off >= *s.size {
+		*s.size = off + 1
 	}
 }
 
@@ -96,8 +96,8 @@ func (m *Memory) DeduceInto(addr Relocatable, c *Value) (ok bool, err error) {
 		if ok {
 			c.seg = 0
 			c.kind = kindFelt | c.kind&accessedBit
-			if addr.Offset >= s.size {
-				s.size = addr.Offset + 1
+			if addr.Offset >= *s.size {
+				*s.size = addr.Offset + 1
 			}
 		}
 		return ok, err
@@ -135,7 +135,8 @@ func (m *Memory) LoadCells(base Relocatable, vals []Value, accessed bool) error 
 	if len(s.pages) == 0 && end+loadSlack <= pageCells && (m.MaxCells <= 0 || end <= m.MaxCells) {
 		// A fresh segment gets what it holds and a little room (a program
 		// image plus the words a runner appends), not the next power of two.
-		s.pages = [][]Value{m.newCells(end + loadSlack)}
+		s.pages = [][]Value{m.cellsFor(s, 0, end+loadSlack)}
+		m.placed(s)
 	}
 	if s.cell(end-1) == nil {
 		if err := m.grow(s, end-1); err != nil {
@@ -160,8 +161,8 @@ func (m *Memory) LoadCells(base Relocatable, vals []Value, accessed bool) error 
 		}
 		off += n
 	}
-	if end > s.size {
-		s.size = end
+	if end > *s.size {
+		*s.size = end
 	}
 	return nil
 }

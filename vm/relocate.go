@@ -54,7 +54,7 @@ func (m *Memory) RelocateTemporary() error {
 		return nil
 	}
 	for _, s := range m.segs {
-		for i := range min(s.size, s.capacity()) {
+		for i := range min(*s.size, s.capacity()) {
 			c := s.cell(i)
 			if c.kind&kindMask == kindPtr && c.seg < 0 {
 				acc := c.kind & accessedBit
@@ -69,7 +69,7 @@ func (m *Memory) RelocateTemporary() error {
 			continue
 		}
 		base := m.relocateValue(PtrValue(Relocatable{Segment: idx})).Ptr()
-		for off := range min(s.size, s.capacity()) {
+		for off := range min(*s.size, s.capacity()) {
 			v := *s.cell(off)
 			if v.kind&kindMask == kindUnknown {
 				continue
@@ -84,7 +84,7 @@ func (m *Memory) RelocateTemporary() error {
 				m.MarkAccessed(dst)
 			}
 		}
-		s.pages, s.size = nil, 0
+		s.pages, *s.size = nil, 0
 	}
 	m.rules = nil
 	return nil
@@ -121,7 +121,7 @@ func (m *Memory) WriteMemoryFile(w io.Writer, bases []int) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var rec [40]byte
 	for i, s := range m.segs {
-		for off := range min(s.size, s.capacity()) {
+		for off := range min(*s.size, s.capacity()) {
 			v := *s.cell(off)
 			if v.kind&kindMask == kindUnknown {
 				continue

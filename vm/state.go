@@ -57,6 +57,17 @@ func (st *State) Record(e TraceEntry) {
 	st.Trace = append(st.Trace, e)
 }
 
+// RecordAll appends trace entries (an engine's batch).
+func (st *State) RecordAll(es []TraceEntry) {
+	if need := len(st.Trace) + len(es); need > cap(st.Trace) {
+		t := make([]TraceEntry, len(st.Trace), max(4096, 2*cap(st.Trace), need))
+		adviseHugeTrace(t[:cap(t)])
+		copy(t, st.Trace)
+		st.Trace = t
+	}
+	st.Trace = append(st.Trace, es...)
+}
+
 // SetHints installs compiled hints and builds the pc bitmap.
 func (st *State) SetHints(h map[int][]Hint, programLen int) {
 	st.Hints = h

@@ -1,0 +1,1059 @@
+package jit
+
+import (
+	"fmt"
+
+	"github.com/cairn-vm/cairn/jit/wasm"
+	"github.com/cairn-vm/cairn/vm"
+)
+
+// Host functions the compiled code imports from module "cairn", in import
+// order.
+const (
+	hostStep  = iota // () -> status: Go runs one step (hints first) with the interpreter
+	hostFlush        // (): Go takes the trace entries waiting in linear memory
+	hostMark         // (block): Go marks the block's instruction words accessed
+	hostAdd          // (dst, a, b): felt addition on cells
+	hostSub          // (dst, a, b)
+	hostMul          // (dst, a, b)
+	numHosts
+)
+
+var hostNames = [numHosts]string{"step", "flush", "mark", "add", "sub", "mul"}
+
+var hostSigs = [numHosts]wasm.FuncType{
+	{Results: []wasm.ValType{wasm.I32}},
+	{},
+	{Params: []wasm.ValType{wasm.I32}},
+	{Params: []wasm.ValType{wasm.I32, wasm.I32, wasm.I32}},
+	{Params: []wasm.ValType{wasm.I32, wasm.I32, wasm.I32}},
+	{Params: []wasm.ValType{wasm.I32, wasm.I32, wasm.I32}},
+}
+
+// Locals of the run function.
+const (
+	lAP    = iota // i32 ap offset
+	lFP           // i32 fp offset
+	lAPA          // i32 address of [ap]
+	lFPA          // i32 address of [fp]
+	lIdx          // i32 block to dispatch to
+	lPCOut        // i32 pc to stop at
+	lEnd          // i32 block of the end pc, or -1
+	lCap          // i32 cells of the execution segment
+	lProg         // i32 address of the program segment's first cell
+	lTrace        // i32 trace entries waiting
+	lExecE        // i32 address of the execution segment's table entry
+	lDst          // i32 address of dst
+	lOp0          // i32 address of op0
+	lOp1          // i32 address of op1
+	lKD           // i32 kinds
+	lK0           //
+	lK1           //
+	lT            // i32 scratch
+	lT2           // i32 scratch
+	lSteps        // i64 steps
+	lLimit        // i64 step limit
+	lW            // i64 scratch
+	numLocals
+)
+
+var localTypes = func() []wasm.ValType {
+	t := make([]wasm.ValType, numLocals)
+	for i := range t {
+		t[i] = wasm.I32
+	}
+	t[lSteps], t[lLimit], t[lW] = wasm.I64, wasm.I64, wasm.I64
+	return t
+}()
+
+// tempCell is a scratch cell (in the control block's page) where a result
+// is computed before it is compared with a known dst.
+const tempCell = ctlBase + 512
+
+func mem(off int) wasm.MemArg { return wasm.MemArg{Offset: uint32(off)} }
+
+// compiler emits the run function of one program.
+type compiler struct {
+	a     *analysis
+	trace bool
+	c     wasm.Code
+	// labels of the open per-block wasm blocks (index = block index), the
+	// dispatch loop and the exit block.
+	blockLabels []wasm.Label
+	dispatch    wasm.Label
+	exit        wasm.Label
+	cur         int // block being emitted
+}
+
+// compileModule builds the wasm module of a program's analysis.
+func compileModule(a *analysis, trace bool) ([]byte, error) {
+	m := wasm.NewModule()
+	for i := range numHosts {
+		if _, err := m.AddImport("cairn", hostNames[i], hostSigs[i]); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.AddMemory(wasm.Limits{Min: wasmPages, Max: wasmPages, HasMax: true}); err != nil {
+		return nil, err
+	}
+	if err := m.AddExport("memory", wasm.ExternMemory, 0); err != nil {
+		return nil, err
+	}
+	cp := &compiler{a: a, trace: trace}
+	if err := cp.run(); err != nil {
+		return nil, err
+	}
+	f, err := m.AddFunction(wasm.FuncType{Results: []wasm.ValType{wasm.I32}}, localTypes, &cp.c)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.AddExport("run", wasm.ExternFunc, uint32(f)); err != nil {
+		return nil, err
+	}
+	return m.Encode()
+}
+
+func (cp *compiler) ctlLoad64(i int) { cp.c.I32Const(0); cp.c.I64Load(mem(ctlBase + 8*i)) }
+
+func (cp *compiler) ctlLoad32(i int) { cp.ctlLoad64(i); cp.c.I32WrapI64() }
+
+// ctlStore32 stores local l (i32) into control word i as an int64.
+func (cp *compiler) ctlStore32(i int, l uint32) {
+	cp.c.I32Const(0)
+	cp.c.LocalGet(l)
+	cp.c.I64ExtendI32S()
+	cp.c.I64Store(mem(ctlBase + 8*i))
+}
+
+func (cp *compiler) ctlStore64(i int, l uint32) {
+	cp.c.I32Const(0)
+	cp.c.LocalGet(l)
+	cp.c.I64Store(mem(ctlBase + 8*i))
+}
+
+// loadRegs reads ap, fp, steps, trace length and the execution segment's
+// capacity from the control block (after Go has run a step).
+func (cp *compiler) loadRegs() {
+	c := &cp.c
+	cp.ctlLoad32(ctlAP)
+	c.LocalSet(lAP)
+	cp.ctlLoad32(ctlFP)
+	c.LocalSet(lFP)
+	cp.ctlLoad64(ctlSteps)
+	c.LocalSet(lSteps)
+	cp.ctlLoad32(ctlTraceLen)
+	c.LocalSet(lTrace)
+	cp.ctlLoad32(ctlExecCap)
+	c.LocalSet(lCap)
+	cp.addrs()
+}
+
+// addrs recomputes the cell addresses of ap and fp.
+func (cp *compiler) addrs() {
+	c := &cp.c
+	for _, p := range [][2]uint32{{lAP, lAPA}, {lFP, lFPA}} {
+		c.LocalGet(p[0])
+		c.I32Const(int32(vm.CellBytes))
+		c.I32Mul()
+		c.I32Const(execBase)
+		c.I32Add()
+		c.LocalSet(p[1])
+	}
+}
+
+// storeRegs writes ap, fp, steps and the trace length to the control block
+// (before Go runs a step, or at the exit).
+func (cp *compiler) storeRegs() {
+	cp.ctlStore32(ctlAP, lAP)
+	cp.ctlStore32(ctlFP, lFP)
+	cp.ctlStore64(ctlSteps, lSteps)
+	cp.ctlStore32(ctlTraceLen, lTrace)
+}
+
+func (cp *compiler) run() error {
+	c := &cp.c
+	a := cp.a
+	// Entry: registers from the control block, pc (a block start, as Go
+	// guarantees) to its block.
+	cp.loadRegs()
+	cp.ctlLoad64(ctlStepLimit)
+	c.LocalSet(lLimit)
+	cp.ctlLoad32(ctlEndBlock)
+	c.LocalSet(lEnd)
+	cp.ctlLoad32(ctlProgCells)
+	c.LocalSet(lProg)
+	cp.ctlLoad32(ctlExecSeg)
+	c.I32Const(segTabEntry)
+	c.I32Mul()
+	c.I32Const(segTabBase)
+	c.I32Add()
+	c.LocalSet(lExecE)
+	cp.ctlLoad32(ctlPC)
+	c.I32Const(4)
+	c.I32Mul()
+	c.I32Load(mem(leaderBase))
+	c.LocalSet(lIdx)
+
+	cp.exit = c.Block(wasm.BlockEmpty)
+	cp.dispatch = c.Loop(wasm.BlockEmpty)
+	n := len(a.blocks)
+	cp.blockLabels = make([]wasm.Label, n)
+	for i := n - 1; i >= 0; i-- {
+		cp.blockLabels[i] = c.Block(wasm.BlockEmpty)
+	}
+	// The innermost block holds the br_table; block i's code follows the
+	// end of wasm block i, so falling off block i's code enters block i+1's.
+	targets := make([]wasm.Label, n)
+	copy(targets, cp.blockLabels)
+	c.LocalGet(lIdx)
+	if n > 0 {
+		c.BrTableTo(targets, cp.exit)
+	} else {
+		c.Drop()
+	}
+	for i := range n {
+		c.End() // wasm block i
+		cp.cur = i
+		cp.block(&a.blocks[i])
+	}
+	c.End() // dispatch loop (falling out of the last block's code is handled in it)
+	c.End() // exit
+	cp.storeRegs()
+	cp.c.I32Const(0)
+	cp.c.LocalGet(lPCOut)
+	cp.c.I64ExtendI32S()
+	cp.c.I64Store(mem(ctlBase + 8*ctlPC))
+	c.I32Const(exitStopped)
+	c.End()
+	if err := c.Err(); err != nil {
+		return fmt.Errorf("jit: emitting code: %w", err)
+	}
+	return nil
+}
+
+// stopAt leaves the run function with pc set to pc.
+func (cp *compiler) stopAt(pc int) {
+	cp.c.I32Const(int32(pc))
+	cp.c.LocalSet(lPCOut)
+	cp.c.BrTo(cp.exit)
+}
+
+// goTo continues at pc: a branch forward to its block, through the
+// dispatch loop backward, or a stop where no block starts.
+func (cp *compiler) goTo(pc int) {
+	if pc < 0 || pc >= cp.a.codeLen || cp.a.leader[pc] < 0 {
+		cp.stopAt(pc)
+		return
+	}
+	j := int(cp.a.leader[pc])
+	if j == cp.cur+1 {
+		return // falls through
+	}
+	if j > cp.cur {
+		cp.c.BrTo(cp.blockLabels[j])
+		return
+	}
+	cp.c.I32Const(int32(j))
+	cp.c.LocalSet(lIdx)
+	cp.c.BrTo(cp.dispatch)
+}
+
+// goDynamic continues at the pc in local lPCOut: its block through the
+// dispatch loop, or a stop.
+func (cp *compiler) goDynamic() {
+	c := &cp.c
+	c.LocalGet(lPCOut)
+	c.I32Const(int32(cp.a.codeLen))
+	c.I32GeU()
+	c.BrIfTo(cp.exit)
+	c.LocalGet(lPCOut)
+	c.I32Const(4)
+	c.I32Mul()
+	c.I32Load(mem(leaderBase))
+	c.LocalTee(lIdx)
+	c.I32Const(0)
+	c.I32LtS()
+	c.BrIfTo(cp.exit)
+	c.BrTo(cp.dispatch)
+}
+
+func (cp *compiler) block(b *block) {
+	c := &cp.c
+	n := int64(len(b.instrs))
+	// The run's end, the step limit, and the registers' reach: any of them
+	// stops the run here, and Go goes on.
+	c.LocalGet(lEnd)
+	c.I32Const(int32(cp.cur))
+	c.I32Eq()
+	c.LocalGet(lSteps)
+	c.I64Const(n)
+	c.I64Add()
+	c.LocalGet(lLimit)
+	c.I64GtS()
+	c.I32Or()
+	if b.usesAP {
+		cp.outOfReach(lAP, b.apLo, b.apHi)
+		c.I32Or()
+	}
+	if b.usesFP {
+		cp.outOfReach(lFP, b.fpLo, b.fpHi)
+		c.I32Or()
+	}
+	c.If(wasm.BlockEmpty)
+	cp.stopAt(b.start)
+	c.End()
+	// First entry: the block's instruction words become accessed, as the
+	// interpreter marks a word when it first decodes it.
+	c.I32Const(0)
+	c.I32Load8U(mem(visitedBase + cp.cur))
+	c.I32Eqz()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(int32(cp.cur))
+	c.Call(hostMark)
+	c.End()
+	if cp.trace {
+		c.LocalGet(lTrace)
+		c.I32Const(int32(traceCap - len(b.instrs)))
+		c.I32GtS()
+		c.If(wasm.BlockEmpty)
+		cp.storeRegs()
+		c.Call(hostFlush)
+		c.I32Const(0)
+		c.LocalSet(lTrace)
+		c.End()
+	}
+	for k := range b.instrs {
+		cp.instr(b, &b.instrs[k], k == len(b.instrs)-1)
+	}
+	last := &b.instrs[len(b.instrs)-1]
+	if !endsBlock(last) || last.kind == kindSlow && last.in.PC == vm.PCRegular && last.in.Opcode != vm.OpCall {
+		cp.goTo(b.next())
+	}
+}
+
+// outOfReach pushes 1 when reg+lo < 0 or reg+hi >= the execution
+// segment's cells.
+func (cp *compiler) outOfReach(reg uint32, lo, hi int) {
+	c := &cp.c
+	c.LocalGet(reg)
+	c.I32Const(int32(lo))
+	c.I32Add()
+	c.I32Const(0)
+	c.I32LtS()
+	c.LocalGet(reg)
+	c.I32Const(int32(hi))
+	c.I32Add()
+	c.LocalGet(lCap)
+	c.I32GeS()
+	c.I32Or()
+}
+
+// regAddr pushes the address of [reg + off].
+func (cp *compiler) regAddr(r vm.Register, off int) {
+	c := &cp.c
+	if r == vm.AP {
+		c.LocalGet(lAPA)
+	} else {
+		c.LocalGet(lFPA)
+	}
+	if off != 0 {
+		c.I32Const(int32(off * vm.CellBytes))
+		c.I32Add()
+	}
+}
+
+// kindOf pushes the kind (without the accessed mark) of the cell at local l.
+func (cp *compiler) kindOf(l uint32) {
+	cp.c.LocalGet(l)
+	cp.c.I32Load8U(mem(vm.CellKindOffset))
+	cp.c.I32Const(3)
+	cp.c.I32And()
+}
+
+// markAccessed sets the accessed mark of the cell at local l.
+func (cp *compiler) markAccessed(l uint32) {
+	c := &cp.c
+	c.LocalGet(l)
+	c.LocalGet(l)
+	c.I32Load8U(mem(vm.CellKindOffset))
+	c.I32Const(int32(vm.KindAccessed))
+	c.I32Or()
+	c.I32Store8(mem(vm.CellKindOffset))
+}
+
+// setKind writes a fresh cell's segment word and kind (felt or pointer);
+// its accessed mark is set later, with the operands'.
+func (cp *compiler) setKind(l uint32, k uint8) {
+	c := &cp.c
+	c.LocalGet(l)
+	c.I32Const(int32(k))
+	c.I32Store8(mem(vm.CellKindOffset))
+}
+
+// grow raises the size of the execution segment past [reg + off].
+func (cp *compiler) growExec(r vm.Register, off int) {
+	c := &cp.c
+	if r == vm.AP {
+		c.LocalGet(lAP)
+	} else {
+		c.LocalGet(lFP)
+	}
+	c.I64ExtendI32S()
+	c.I64Const(int64(off + 1))
+	c.I64Add()
+	c.LocalTee(lW)
+	c.LocalGet(lExecE)
+	c.I64Load(mem(segSize))
+	c.I64GtS()
+	c.If(wasm.BlockEmpty)
+	c.LocalGet(lExecE)
+	c.LocalGet(lW)
+	c.I64Store(mem(segSize))
+	c.End()
+}
+
+// growAt raises the size of the segment whose table entry is at local e
+// past the offset in local off.
+func (cp *compiler) growAt(e, off uint32) {
+	c := &cp.c
+	c.LocalGet(off)
+	c.I64ExtendI32U()
+	c.I64Const(1)
+	c.I64Add()
+	c.LocalTee(lW)
+	c.LocalGet(e)
+	c.I64Load(mem(segSize))
+	c.I64GtS()
+	c.If(wasm.BlockEmpty)
+	c.LocalGet(e)
+	c.LocalGet(lW)
+	c.I64Store(mem(segSize))
+	c.End()
+}
+
+// copyCell copies the 36 bytes of value (limbs and segment) of the cell at
+// src into the cell at dst.
+func (cp *compiler) copyCell(dst, src uint32) {
+	c := &cp.c
+	for i := 0; i < 4; i++ {
+		c.LocalGet(dst)
+		c.LocalGet(src)
+		c.I64Load(mem(8 * i))
+		c.I64Store(mem(8 * i))
+	}
+	c.LocalGet(dst)
+	c.LocalGet(src)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.I32Store(mem(vm.CellSegOffset))
+}
+
+// sameCell pushes 1 when the cells at a and b hold the same value (kinds
+// already known equal): segment and limbs.
+func (cp *compiler) sameCell(a, b uint32) {
+	c := &cp.c
+	c.LocalGet(a)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.LocalGet(b)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.I32Eq()
+	for i := 0; i < 4; i++ {
+		c.LocalGet(a)
+		c.I64Load(mem(8 * i))
+		c.LocalGet(b)
+		c.I64Load(mem(8 * i))
+		c.I64Eq()
+		c.I32And()
+	}
+}
+
+// record appends the step's trace entry (pc and the registers before it).
+func (cp *compiler) record(pc int) {
+	if !cp.trace {
+		return
+	}
+	c := &cp.c
+	c.LocalGet(lTrace)
+	c.I32Const(traceEntry)
+	c.I32Mul()
+	c.LocalTee(lT)
+	c.I64Const(int64(pc))
+	c.I64Store(mem(traceBase))
+	c.LocalGet(lT)
+	c.LocalGet(lAP)
+	c.I64ExtendI32S()
+	c.I64Store(mem(traceBase + 8))
+	c.LocalGet(lT)
+	c.LocalGet(lFP)
+	c.I64ExtendI32S()
+	c.I64Store(mem(traceBase + 16))
+	c.LocalGet(lTrace)
+	c.I32Const(1)
+	c.I32Add()
+	c.LocalSet(lTrace)
+}
+
+// retire counts the step, records it and applies a static ap update.
+func (cp *compiler) retire(i *instr) {
+	c := &cp.c
+	cp.record(i.pc)
+	c.LocalGet(lSteps)
+	c.I64Const(1)
+	c.I64Add()
+	c.LocalSet(lSteps)
+	switch {
+	case i.kind == kindAPAdd:
+		cp.bumpAP(i.immInt)
+	case i.in.AP == vm.APAdd1:
+		cp.bumpAP(1)
+	}
+}
+
+func (cp *compiler) bumpAP(n int) {
+	c := &cp.c
+	c.LocalGet(lAP)
+	c.I32Const(int32(n))
+	c.I32Add()
+	c.LocalSet(lAP)
+	c.LocalGet(lAPA)
+	c.I32Const(int32(n * vm.CellBytes))
+	c.I32Add()
+	c.LocalSet(lAPA)
+}
+
+// slowStep has Go run the instruction, then reloads the registers. A
+// status other than 0 leaves the run function with it.
+func (cp *compiler) slowStep(i *instr) {
+	c := &cp.c
+	cp.storeRegs()
+	c.I32Const(0)
+	c.I32Const(int32(i.pc))
+	c.I64ExtendI32S()
+	c.I64Store(mem(ctlBase + 8*ctlPC))
+	c.Call(hostStep)
+	c.LocalTee(lT)
+	c.If(wasm.BlockEmpty)
+	c.LocalGet(lT)
+	c.Return()
+	c.End()
+	cp.loadRegs()
+}
+
+// instr emits one instruction. last says it ends its block.
+func (cp *compiler) instr(b *block, i *instr, last bool) {
+	switch i.kind {
+	case kindSlow:
+		cp.slowStep(i)
+		if endsBlock(i) && !(i.in.PC == vm.PCRegular && i.in.Opcode != vm.OpCall) {
+			cp.dynamicAfterSlow()
+		}
+	case kindAssert:
+		cp.assert(i)
+	case kindJnz, kindJmpRel, kindAPAdd:
+		cp.branch(i)
+	case kindCall:
+		cp.call(i)
+	case kindRet:
+		cp.ret(i)
+	}
+}
+
+// withSlowPath emits body inside blocks such that body's "br ok" retires
+// the step inline (retire) and falling off body runs the slow step, then
+// afterSlow (nil when execution just goes on). Both paths join after it.
+func (cp *compiler) withSlowPath(i *instr, body func(ok wasm.Label), retire, afterSlow func()) {
+	c := &cp.c
+	next := c.Block(wasm.BlockEmpty)
+	slow := c.Block(wasm.BlockEmpty)
+	ok := c.Block(wasm.BlockEmpty)
+	body(ok)
+	c.BrTo(slow)
+	c.End() // ok
+	retire()
+	c.BrTo(next)
+	c.End() // slow
+	cp.slowStep(i)
+	if afterSlow != nil {
+		afterSlow()
+	}
+	c.End() // next
+}
+
+// dynamicAfterSlow continues at the pc Go's step left in the control block.
+func (cp *compiler) dynamicAfterSlow() {
+	cp.ctlLoad32(ctlPC)
+	cp.c.LocalSet(lPCOut)
+	cp.goDynamic()
+}
+
+// operands computes the addresses of dst, op0 and op1 into locals and their
+// kinds; a double-dereferenced op1 outside the table's first pages, or in
+// a segment the compiled code may not read, branches to the slow path
+// (falls out of the enclosing body).
+func (cp *compiler) operands(i *instr, slowOut func()) {
+	c := &cp.c
+	in := &i.in
+	cp.regAddr(in.DstReg, in.OffDst)
+	c.LocalSet(lDst)
+	cp.regAddr(in.Op0Reg, in.OffOp0)
+	c.LocalSet(lOp0)
+	switch in.Op1 {
+	case vm.Op1Imm:
+		c.LocalGet(lProg)
+		c.I32Const(int32((i.pc + 1) * vm.CellBytes))
+		c.I32Add()
+		c.LocalSet(lOp1)
+	case vm.Op1FromAP:
+		cp.regAddr(vm.AP, in.OffOp1)
+		c.LocalSet(lOp1)
+	case vm.Op1FromFP:
+		cp.regAddr(vm.FP, in.OffOp1)
+		c.LocalSet(lOp1)
+	default:
+		// [op0 + off]: op0 must be a pointer into a segment whose first
+		// page holds the cell.
+		cp.kindOf(lOp0)
+		c.I32Const(int32(vm.KindPtr))
+		c.I32Ne()
+		c.If(wasm.BlockEmpty)
+		slowOut()
+		c.End()
+		// segment -> table entry (lT)
+		c.LocalGet(lOp0)
+		c.I32Load(mem(vm.CellSegOffset))
+		c.LocalTee(lT)
+		c.I32Const(maxTabSegs)
+		c.I32GeU()
+		c.If(wasm.BlockEmpty)
+		slowOut()
+		c.End()
+		c.LocalGet(lT)
+		c.I32Const(segTabEntry)
+		c.I32Mul()
+		c.I32Const(segTabBase)
+		c.I32Add()
+		c.LocalSet(lT)
+		// offset (lT2) = op0.offset + off, inside the first page, and a
+		// segment whose cells all lie in linear memory.
+		c.LocalGet(lOp0)
+		c.I64Load(mem(0))
+		c.I32WrapI64()
+		c.I32Const(int32(in.OffOp1))
+		c.I32Add()
+		c.LocalTee(lT2)
+		c.LocalGet(lT)
+		c.I32Load(mem(segPage0Len))
+		c.I32GeU()
+		c.LocalGet(lT)
+		c.I32Load(mem(segFlags))
+		c.I32Const(segFlagForeign)
+		c.I32And()
+		c.I32Or()
+		c.If(wasm.BlockEmpty)
+		slowOut()
+		c.End()
+		c.LocalGet(lT)
+		c.I32Load(mem(segPage0Addr))
+		c.LocalGet(lT2)
+		c.I32Const(int32(vm.CellBytes))
+		c.I32Mul()
+		c.I32Add()
+		c.LocalSet(lOp1)
+	}
+	cp.kindOf(lDst)
+	c.LocalSet(lKD)
+	cp.kindOf(lOp0)
+	c.LocalSet(lK0)
+	cp.kindOf(lOp1)
+	c.LocalSet(lK1)
+}
+
+// op1Writable pushes 1 when an unknown op1 may be filled inline: a
+// register cell, or a double-dereferenced one in a segment with no rules.
+func (cp *compiler) op1Writable(i *instr) {
+	c := &cp.c
+	switch i.in.Op1 {
+	case vm.Op1FromAP, vm.Op1FromFP:
+		c.I32Const(1)
+	case vm.Op1Imm:
+		c.I32Const(0)
+	default:
+		c.LocalGet(lT)
+		c.I32Load(mem(segFlags))
+		c.I32Eqz()
+	}
+}
+
+// growOp1 raises the size of op1's segment past the cell just written.
+func (cp *compiler) growOp1(i *instr) {
+	switch i.in.Op1 {
+	case vm.Op1FromAP:
+		cp.growExec(vm.AP, i.in.OffOp1)
+	case vm.Op1FromFP:
+		cp.growExec(vm.FP, i.in.OffOp1)
+	default:
+		cp.growAt(lT, lT2)
+	}
+}
+
+func (cp *compiler) kindIs(l uint32, k uint8) {
+	cp.c.LocalGet(l)
+	cp.c.I32Const(int32(k))
+	cp.c.I32Eq()
+}
+
+// felt emits a host field operation dst = a op b on cells.
+func (cp *compiler) felt(host int, dst, a, b uint32) {
+	cp.c.LocalGet(dst)
+	cp.c.LocalGet(a)
+	cp.c.LocalGet(b)
+	cp.c.Call(wasm.FuncIdx(host))
+}
+
+func (cp *compiler) assert(i *instr) {
+	c := &cp.c
+	in := &i.in
+	cp.withSlowPath(i, func(ok wasm.Label) {
+		body := c.Block(wasm.BlockEmpty) // falling out of it: slow
+		cp.operands(i, func() { c.BrTo(body) })
+		switch in.Res {
+		case vm.ResOp1:
+			// op0 must be known (nothing deduces it).
+			c.LocalGet(lK0)
+			c.I32Eqz()
+			c.BrIfTo(body)
+			// dst unknown, op1 known: copy.
+			cp.kindIs(lKD, vm.KindUnknown)
+			c.LocalGet(lK1)
+			c.I32Const(0)
+			c.I32Ne()
+			c.I32And()
+			c.If(wasm.BlockEmpty)
+			cp.copyCell(lDst, lOp1)
+			c.LocalGet(lDst)
+			c.LocalGet(lK1)
+			c.I32Store8(mem(vm.CellKindOffset))
+			cp.growExec(in.DstReg, in.OffDst)
+			c.BrTo(ok)
+			c.End()
+			// both known: compare.
+			c.LocalGet(lKD)
+			c.LocalGet(lK1)
+			c.I32Eq()
+			c.LocalGet(lK1)
+			c.I32Const(0)
+			c.I32Ne()
+			c.I32And()
+			c.If(wasm.BlockEmpty)
+			cp.sameCell(lDst, lOp1)
+			c.BrIfTo(ok)
+			c.BrTo(body)
+			c.End()
+			// op1 unknown, dst known: op1 = dst.
+			cp.kindIs(lK1, vm.KindUnknown)
+			c.LocalGet(lKD)
+			c.I32Const(0)
+			c.I32Ne()
+			c.I32And()
+			cp.op1Writable(i)
+			c.I32And()
+			c.If(wasm.BlockEmpty)
+			cp.copyCell(lOp1, lDst)
+			c.LocalGet(lOp1)
+			c.LocalGet(lKD)
+			c.I32Store8(mem(vm.CellKindOffset))
+			cp.growOp1(i)
+			c.BrTo(ok)
+			c.End()
+		case vm.ResAdd, vm.ResMul:
+			op := hostAdd
+			if in.Res == vm.ResMul {
+				op = hostMul
+			}
+			// op0, op1 felts.
+			cp.kindIs(lK0, vm.KindFelt)
+			cp.kindIs(lK1, vm.KindFelt)
+			c.I32And()
+			c.If(wasm.BlockEmpty)
+			{
+				cp.kindIs(lKD, vm.KindUnknown)
+				c.If(wasm.BlockEmpty)
+				cp.felt(op, lDst, lOp0, lOp1)
+				c.LocalGet(lDst)
+				c.I32Const(0)
+				c.I32Store(mem(vm.CellSegOffset))
+				cp.setKind(lDst, vm.KindFelt)
+				cp.growExec(in.DstReg, in.OffDst)
+				c.BrTo(ok)
+				c.End()
+				cp.kindIs(lKD, vm.KindFelt)
+				c.If(wasm.BlockEmpty)
+				c.I32Const(tempCell)
+				c.LocalSet(lT2)
+				cp.felt(op, lT2, lOp0, lOp1)
+				c.I32Const(tempCell)
+				c.I32Const(0)
+				c.I32Store(mem(vm.CellSegOffset))
+				cp.sameCell(lDst, lT2)
+				c.BrIfTo(ok)
+				c.End()
+				c.BrTo(body)
+			}
+			c.End()
+			if in.Res == vm.ResAdd {
+				// dst, op0 felts, op1 unknown: op1 = dst - op0.
+				cp.kindIs(lKD, vm.KindFelt)
+				cp.kindIs(lK0, vm.KindFelt)
+				c.I32And()
+				cp.kindIs(lK1, vm.KindUnknown)
+				c.I32And()
+				cp.op1Writable(i)
+				c.I32And()
+				c.If(wasm.BlockEmpty)
+				cp.felt(hostSub, lOp1, lDst, lOp0)
+				c.LocalGet(lOp1)
+				c.I32Const(0)
+				c.I32Store(mem(vm.CellSegOffset))
+				cp.setKind(lOp1, vm.KindFelt)
+				cp.growOp1(i)
+				c.BrTo(ok)
+				c.End()
+				// dst, op1 felts, op0 unknown: op0 = dst - op1.
+				cp.kindIs(lKD, vm.KindFelt)
+				cp.kindIs(lK1, vm.KindFelt)
+				c.I32And()
+				cp.kindIs(lK0, vm.KindUnknown)
+				c.I32And()
+				c.If(wasm.BlockEmpty)
+				cp.felt(hostSub, lOp0, lDst, lOp1)
+				c.LocalGet(lOp0)
+				c.I32Const(0)
+				c.I32Store(mem(vm.CellSegOffset))
+				cp.setKind(lOp0, vm.KindFelt)
+				cp.growExec(in.Op0Reg, in.OffOp0)
+				c.BrTo(ok)
+				c.End()
+				if in.Op1 == vm.Op1Imm && i.immSmall {
+					cp.ptrPlusImm(i, ok, body)
+				}
+			}
+		}
+		c.End() // body: fall out to the slow path
+	}, func() {
+		cp.markAccessed(lDst)
+		cp.markAccessed(lOp0)
+		if in.Op1 != vm.Op1Imm {
+			cp.markAccessed(lOp1)
+		}
+		cp.retire(i)
+	}, nil)
+}
+
+// ptrPlusImm: op0 a pointer, res = op0 + imm; dst unknown (written) or a
+// pointer (compared).
+func (cp *compiler) ptrPlusImm(i *instr, ok, slow wasm.Label) {
+	c := &cp.c
+	cp.kindIs(lK0, vm.KindPtr)
+	c.If(wasm.BlockEmpty)
+	// offset + imm, which must stay non-negative.
+	c.LocalGet(lOp0)
+	c.I64Load(mem(0))
+	c.I64Const(int64(i.immInt))
+	c.I64Add()
+	c.LocalTee(lW)
+	c.I64Const(0)
+	c.I64LtS()
+	c.BrIfTo(slow)
+	cp.kindIs(lKD, vm.KindUnknown)
+	c.If(wasm.BlockEmpty)
+	c.LocalGet(lDst)
+	c.LocalGet(lW)
+	c.I64Store(mem(0))
+	for k := 1; k < 4; k++ {
+		c.LocalGet(lDst)
+		c.I64Const(0)
+		c.I64Store(mem(8 * k))
+	}
+	c.LocalGet(lDst)
+	c.LocalGet(lOp0)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.I32Store(mem(vm.CellSegOffset))
+	cp.setKind(lDst, vm.KindPtr)
+	cp.growExec(i.in.DstReg, i.in.OffDst)
+	c.BrTo(ok)
+	c.End()
+	cp.kindIs(lKD, vm.KindPtr)
+	c.If(wasm.BlockEmpty)
+	c.LocalGet(lDst)
+	c.I64Load(mem(0))
+	c.LocalGet(lW)
+	c.I64Eq()
+	c.LocalGet(lDst)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.LocalGet(lOp0)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.I32Eq()
+	c.I32And()
+	c.BrIfTo(ok)
+	c.End()
+	c.End()
+}
+
+// branch emits jnz / jmp rel by an immediate and ap += immediate, which
+// need dst and op0 known and move pc (or ap) by a constant.
+func (cp *compiler) branch(i *instr) {
+	c := &cp.c
+	in := &i.in
+	// The slow path's step moved pc wherever it went, except for ap += imm.
+	after := cp.dynamicAfterSlow
+	if i.kind == kindAPAdd {
+		after = nil
+	}
+	cp.withSlowPath(i, func(ok wasm.Label) {
+		cp.regAddr(in.DstReg, in.OffDst)
+		c.LocalSet(lDst)
+		cp.regAddr(in.Op0Reg, in.OffOp0)
+		c.LocalSet(lOp0)
+		cp.kindOf(lDst)
+		c.LocalTee(lKD)
+		c.I32Eqz()
+		cp.kindOf(lOp0)
+		c.I32Eqz()
+		c.I32Or()
+		c.I32Eqz()
+		c.BrIfTo(ok)
+	}, func() {
+		cp.markAccessed(lDst)
+		cp.markAccessed(lOp0)
+		cp.retire(i)
+		switch i.kind {
+		case kindJmpRel:
+			cp.goTo(i.pc + i.immInt)
+		case kindJnz:
+			// Taken unless dst is the felt 0.
+			cp.kindIs(lKD, vm.KindFelt)
+			c.LocalGet(lDst)
+			c.I64Load(mem(0))
+			c.LocalGet(lDst)
+			c.I64Load(mem(8))
+			c.I64Or()
+			c.LocalGet(lDst)
+			c.I64Load(mem(16))
+			c.I64Or()
+			c.LocalGet(lDst)
+			c.I64Load(mem(24))
+			c.I64Or()
+			c.I64Eqz()
+			c.I32And()
+			c.I32Eqz()
+			c.If(wasm.BlockEmpty)
+			cp.goTo(i.pc + i.immInt)
+			c.End()
+			cp.goTo(i.pc + i.in.Size)
+		}
+	}, after)
+}
+
+// call emits call rel by an immediate: [ap] = fp, [ap+1] = return pc, both
+// unknown before; fp = ap + 2.
+func (cp *compiler) call(i *instr) {
+	c := &cp.c
+	cp.withSlowPath(i, func(ok wasm.Label) {
+		cp.regAddr(vm.AP, 0)
+		c.LocalSet(lDst)
+		cp.regAddr(vm.AP, 1)
+		c.LocalSet(lOp0)
+		cp.kindOf(lDst)
+		cp.kindOf(lOp0)
+		c.I32Or()
+		c.I32Eqz()
+		c.If(wasm.BlockEmpty)
+		// [ap] = fp (execution segment), [ap+1] = pc + size (program segment).
+		cp.writePtr(lDst, func() { c.LocalGet(lFP); c.I64ExtendI32S() }, ctlExecSeg)
+		cp.writePtr(lOp0, func() { c.I64Const(int64(i.pc + i.in.Size)) }, ctlProgSeg)
+		cp.growExec(vm.AP, 1)
+		c.BrTo(ok)
+		c.End()
+	}, func() {
+		cp.markAccessed(lDst)
+		cp.markAccessed(lOp0)
+		cp.retire(i)
+		c.LocalGet(lAP)
+		c.I32Const(2)
+		c.I32Add()
+		c.LocalTee(lFP)
+		c.LocalSet(lAP)
+		cp.addrs()
+		cp.goTo(i.pc + i.immInt)
+	}, cp.dynamicAfterSlow)
+}
+
+// writePtr stores a pointer (offset pushed by off, segment from control
+// word segWord) into the cell at local l.
+func (cp *compiler) writePtr(l uint32, off func(), segWord int) {
+	c := &cp.c
+	c.LocalGet(l)
+	off()
+	c.I64Store(mem(0))
+	for k := 1; k < 4; k++ {
+		c.LocalGet(l)
+		c.I64Const(0)
+		c.I64Store(mem(8 * k))
+	}
+	c.LocalGet(l)
+	cp.ctlLoad32(segWord)
+	c.I32Store(mem(vm.CellSegOffset))
+	cp.setKind(l, vm.KindPtr)
+}
+
+// ret: fp = [fp - 2], pc = [fp - 1], both pointers into the execution and
+// program segments; anything else (the end of the run) goes through Go.
+func (cp *compiler) ret(i *instr) {
+	c := &cp.c
+	in := &i.in
+	cp.withSlowPath(i, func(ok wasm.Label) {
+		cp.regAddr(vm.FP, -2)
+		c.LocalSet(lDst)
+		cp.regAddr(in.Op0Reg, in.OffOp0)
+		c.LocalSet(lOp0)
+		cp.regAddr(vm.FP, -1)
+		c.LocalSet(lOp1)
+		cp.kindOf(lDst)
+		c.I32Const(int32(vm.KindPtr))
+		c.I32Eq()
+		cp.kindOf(lOp1)
+		c.I32Const(int32(vm.KindPtr))
+		c.I32Eq()
+		c.I32And()
+		cp.kindOf(lOp0)
+		c.I32Const(0)
+		c.I32Ne()
+		c.I32And()
+		// segments: fp's must be the execution segment, pc's the program's.
+		c.LocalGet(lDst)
+		c.I32Load(mem(vm.CellSegOffset))
+		cp.ctlLoad32(ctlExecSeg)
+		c.I32Eq()
+		c.I32And()
+		c.LocalGet(lOp1)
+		c.I32Load(mem(vm.CellSegOffset))
+		cp.ctlLoad32(ctlProgSeg)
+		c.I32Eq()
+		c.I32And()
+		c.BrIfTo(ok)
+	}, func() {
+		cp.markAccessed(lDst)
+		cp.markAccessed(lOp0)
+		cp.markAccessed(lOp1)
+		cp.retire(i)
+		c.LocalGet(lOp1)
+		c.I64Load(mem(0))
+		c.I32WrapI64()
+		c.LocalSet(lPCOut)
+		c.LocalGet(lDst)
+		c.I64Load(mem(0))
+		c.I32WrapI64()
+		c.LocalSet(lFP)
+		cp.addrs()
+		cp.goDynamic()
+	}, cp.dynamicAfterSlow)
+}

@@ -1,0 +1,79 @@
+package jit
+
+import "github.com/cairn-vm/cairn/vm"
+
+// The linear memory of a run is one 4 GiB reservation (the most a wasm32
+// memory can address), committed by the kernel only where it is touched.
+// Go and the compiled code share it: every cell of the run's vm.Memory
+// lives in it, so either engine reads what the other wrote.
+//
+//	ctlBase      control block: registers, counters, limits (ctl* below)
+//	visitedBase  one byte per block: its instruction words are marked accessed
+//	traceBase    trace entries the compiled code has not yet handed to Go
+//	leaderBase   int32 per program pc: the block that starts there, or -1
+//	segTabBase   segTabEntry bytes per real segment: where its cells are
+//	heapBase     cell arrays of every segment but the execution segment
+//	execBase     the execution segment, contiguous, so that [ap + k] is one
+//	             multiply-add away
+const (
+	linearBytes = 1 << 32
+	// wasmPages is one page short of 4 GiB: wazero keeps memory sizes in
+	// 32 bits, where 4 GiB is 0.
+	wasmPages = linearBytes>>16 - 1
+
+	ctlBase     = 0
+	visitedBase = 4 << 10
+	maxBlocks   = 1<<20 - visitedBase
+	traceBase   = 1 << 20
+	traceCap    = 1 << 16 // entries
+	traceEntry  = 24      // bytes: pc, ap, fp as u64
+	leaderBase  = 4 << 20
+	maxCode     = 1 << 20 // program words (the program segment is one page)
+	segTabBase  = 8 << 20
+	segTabEntry = 32
+	maxTabSegs  = (8 << 20) / segTabEntry
+	heapBase    = 16 << 20
+	execBase    = 1 << 30
+	execEnd     = linearBytes - (128 << 10)
+	// execCells is the most cells the execution segment may have in linear
+	// memory; past it the run continues in the interpreter.
+	execCells = (execEnd - execBase) / vm.CellBytes
+)
+
+// Control block words (int64 each, at ctlBase + 8*index).
+const (
+	ctlPC        = 0  // program-segment offset of pc
+	ctlAP        = 1  // execution-segment offset of ap
+	ctlFP        = 2  // execution-segment offset of fp
+	ctlSteps     = 3  // steps so far
+	ctlStepLimit = 4  // the compiled code stops before a block that would pass it
+	ctlEndBlock  = 5  // the block whose start is the run's end pc, or -1
+	ctlTraceLen  = 6  // entries waiting at traceBase
+	ctlExecSeg   = 7  // index of the execution segment
+	ctlProgSeg   = 8  // index of the program segment
+	ctlProgCells = 9  // address of the program segment's first cell
+	ctlExecCap   = 10 // cells of the execution segment in linear memory (mirror of its table entry)
+)
+
+// A segment table entry: where segment i's first page is, how many cells
+// it has, and what the compiled code may do there. Cells past the first
+// page, and segments with flags, go through Go.
+const (
+	segPage0Addr = 0  // u32 address of the first page
+	segPage0Len  = 4  // u32 cells in the first page (every cell, for the execution segment)
+	segFlags     = 8  // u32 segFlag* bits
+	segSize      = 16 // i64 one past the highest written offset (the segment's own size word)
+)
+
+const (
+	segFlagDeduce   = 1 // a builtin deduces unknown cells: reads of those go through Go
+	segFlagValidate = 2 // a builtin validates writes: writes go through Go
+	segFlagForeign  = 4 // some page lies outside linear memory: everything goes through Go
+)
+
+// Exit codes of the compiled run function.
+const (
+	exitStopped = 0 // stopped at a pc, registers in the control block
+	exitError   = 1 // Go failed a step; the error is kept by the run
+	exitLeft    = 2 // a step left the compiled code's domain; the State is current
+)
