@@ -3,6 +3,7 @@ package jit
 import (
 	"fmt"
 
+	"github.com/cairn-vm/cairn/jit/feltwasm"
 	"github.com/cairn-vm/cairn/jit/wasm"
 	"github.com/cairn-vm/cairn/vm"
 )
@@ -13,22 +14,23 @@ const (
 	hostStep  = iota // () -> status: Go runs one step (hints first) with the interpreter
 	hostFlush        // (): Go takes the trace entries waiting in linear memory
 	hostMark         // (block): Go marks the block's instruction words accessed
-	hostAdd          // (dst, a, b): felt addition on cells
-	hostSub          // (dst, a, b)
-	hostMul          // (dst, a, b)
 	numHosts
 )
 
-var hostNames = [numHosts]string{"step", "flush", "mark", "add", "sub", "mul"}
+var hostNames = [numHosts]string{"step", "flush", "mark"}
 
 var hostSigs = [numHosts]wasm.FuncType{
 	{Results: []wasm.ValType{wasm.I32}},
 	{},
 	{Params: []wasm.ValType{wasm.I32}},
-	{Params: []wasm.ValType{wasm.I32, wasm.I32, wasm.I32}},
-	{Params: []wasm.ValType{wasm.I32, wasm.I32, wasm.I32}},
-	{Params: []wasm.ValType{wasm.I32, wasm.I32, wasm.I32}},
 }
+
+// Field operations the compiled code does on cells.
+const (
+	feltAdd = iota
+	feltSub
+	feltMul
+)
 
 // Locals of the run function.
 const (
@@ -57,14 +59,16 @@ const (
 	numLocals
 )
 
-var localTypes = func() []wasm.ValType {
+// baseLocals are the types of the run function's named locals; the field
+// arithmetic's scratch locals follow them.
+func baseLocals() []wasm.ValType {
 	t := make([]wasm.ValType, numLocals)
 	for i := range t {
 		t[i] = wasm.I32
 	}
 	t[lSteps], t[lLimit], t[lW] = wasm.I64, wasm.I64, wasm.I64
 	return t
-}()
+}
 
 // tempCell is a scratch cell (in the control block's page) where a result
 // is computed before it is compared with a known dst.
@@ -83,6 +87,10 @@ type compiler struct {
 	dispatch    wasm.Label
 	exit        wasm.Label
 	cur         int // block being emitted
+
+	locals []wasm.ValType
+	fe     *feltwasm.Emitter
+	mulFn  wasm.FuncIdx
 }
 
 // compileModule builds the wasm module of a program's analysis.
@@ -99,11 +107,20 @@ func compileModule(a *analysis, trace bool) ([]byte, error) {
 	if err := m.AddExport("memory", wasm.ExternMemory, 0); err != nil {
 		return nil, err
 	}
-	cp := &compiler{a: a, trace: trace}
+	cp := &compiler{a: a, trace: trace, locals: baseLocals()}
+	cp.fe = feltwasm.NewEmitter(func(t wasm.ValType) uint32 {
+		cp.locals = append(cp.locals, t)
+		return uint32(len(cp.locals) - 1)
+	})
+	mulFn, err := feltwasm.AddMulFunc(m)
+	if err != nil {
+		return nil, err
+	}
+	cp.mulFn = mulFn
 	if err := cp.run(); err != nil {
 		return nil, err
 	}
-	f, err := m.AddFunction(wasm.FuncType{Results: []wasm.ValType{wasm.I32}}, localTypes, &cp.c)
+	f, err := m.AddFunction(wasm.FuncType{Results: []wasm.ValType{wasm.I32}}, cp.locals, &cp.c)
 	if err != nil {
 		return nil, err
 	}
@@ -701,12 +718,19 @@ func (cp *compiler) kindIs(l uint32, k uint8) {
 	cp.c.I32Eq()
 }
 
-// felt emits a host field operation dst = a op b on cells.
-func (cp *compiler) felt(host int, dst, a, b uint32) {
-	cp.c.LocalGet(dst)
-	cp.c.LocalGet(a)
-	cp.c.LocalGet(b)
-	cp.c.Call(wasm.FuncIdx(host))
+// felt emits dst = a op b on the felts of the cells at locals dst, a, b:
+// addition and subtraction inline, multiplication as a call (its ~700
+// instructions cost more in code size than the call costs in time).
+func (cp *compiler) felt(op int, dst, a, b uint32) {
+	d, x, y := feltwasm.At(dst, 0), feltwasm.At(a, 0), feltwasm.At(b, 0)
+	switch op {
+	case feltAdd:
+		cp.fe.Add(&cp.c, d, x, y)
+	case feltSub:
+		cp.fe.Sub(&cp.c, d, x, y)
+	default:
+		feltwasm.CallMul(&cp.c, cp.mulFn, d, x, y)
+	}
 }
 
 func (cp *compiler) assert(i *instr) {
@@ -765,9 +789,9 @@ func (cp *compiler) assert(i *instr) {
 			c.BrTo(ok)
 			c.End()
 		case vm.ResAdd, vm.ResMul:
-			op := hostAdd
+			op := feltAdd
 			if in.Res == vm.ResMul {
-				op = hostMul
+				op = feltMul
 			}
 			// op0, op1 felts.
 			cp.kindIs(lK0, vm.KindFelt)
@@ -809,7 +833,7 @@ func (cp *compiler) assert(i *instr) {
 				cp.op1Writable(i)
 				c.I32And()
 				c.If(wasm.BlockEmpty)
-				cp.felt(hostSub, lOp1, lDst, lOp0)
+				cp.felt(feltSub, lOp1, lDst, lOp0)
 				c.LocalGet(lOp1)
 				c.I32Const(0)
 				c.I32Store(mem(vm.CellSegOffset))
@@ -824,7 +848,7 @@ func (cp *compiler) assert(i *instr) {
 				cp.kindIs(lK0, vm.KindUnknown)
 				c.I32And()
 				c.If(wasm.BlockEmpty)
-				cp.felt(hostSub, lOp0, lDst, lOp1)
+				cp.felt(feltSub, lOp0, lDst, lOp1)
 				c.LocalGet(lOp0)
 				c.I32Const(0)
 				c.I32Store(mem(vm.CellSegOffset))

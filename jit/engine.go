@@ -23,7 +23,6 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
 
-	"github.com/cairn-vm/cairn/asm"
 	"github.com/cairn-vm/cairn/interp"
 	"github.com/cairn-vm/cairn/vm"
 )
@@ -138,7 +137,7 @@ func wasmRuntime() (wazero.Runtime, error) {
 		ctx := context.Background()
 		rt = wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler().WithCloseOnContextDone(false))
 		b := rt.NewHostModuleBuilder("cairn")
-		fns := [numHosts]api.GoModuleFunc{hostStepFn, hostFlushFn, hostMarkFn, hostAddFn, hostSubFn, hostMulFn}
+		fns := [numHosts]api.GoModuleFunc{hostStepFn, hostFlushFn, hostMarkFn}
 		for i := range numHosts {
 			sig := hostSigs[i]
 			params := make([]api.ValueType, len(sig.Params))
@@ -387,23 +386,4 @@ func hostMarkFn(ctx context.Context, _ api.Module, stack []uint64) {
 			m.MarkAccessed(vm.Relocatable{Segment: r.progSeg, Offset: ins.pc + 1})
 		}
 	}
-}
-
-func (r *run) felt(addr uint64) *asm.Felt {
-	return (*asm.Felt)(unsafe.Add(r.sp.base, uint32(addr)))
-}
-
-func hostAddFn(ctx context.Context, _ api.Module, stack []uint64) {
-	r := runOf(ctx)
-	r.felt(stack[0]).Add(r.felt(stack[1]), r.felt(stack[2]))
-}
-
-func hostSubFn(ctx context.Context, _ api.Module, stack []uint64) {
-	r := runOf(ctx)
-	r.felt(stack[0]).Sub(r.felt(stack[1]), r.felt(stack[2]))
-}
-
-func hostMulFn(ctx context.Context, _ api.Module, stack []uint64) {
-	r := runOf(ctx)
-	r.felt(stack[0]).Mul(r.felt(stack[1]), r.felt(stack[2]))
 }
