@@ -1,0 +1,67 @@
+package commitment
+
+import (
+	"sync"
+
+	"github.com/cairn-vm/cairn/asm"
+)
+
+// NodeStore holds trie nodes by hash. Storing by hash (the way cairo-lang's
+// fact storage does) makes tries persistent: an update writes new nodes and
+// never changes old ones, so every root ever returned stays readable, and
+// identical subtrees (equal storage in two contracts, say) are kept once.
+// Reclaiming the nodes of old roots is left to the store.
+//
+// Put may be called again for a node already held; it must keep the node.
+// Both methods must be safe for concurrent use: [State.Apply] updates
+// contracts' storage tries in parallel over one store.
+type NodeStore interface {
+	// Node returns the node filed under hash, and whether there is one.
+	Node(hash asm.Felt) (Node, bool, error)
+	// Put files n under hash (n's hash under the trie's hash function).
+	Put(hash asm.Felt, n Node) error
+}
+
+// MemoryStore is a NodeStore in a map, safe for concurrent use.
+type MemoryStore struct {
+	mu    sync.RWMutex
+	nodes map[asm.Felt]Node
+}
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore { return &MemoryStore{nodes: make(map[asm.Felt]Node)} }
+
+// Node returns the node filed under hash; the error is always nil.
+func (s *MemoryStore) Node(hash asm.Felt) (Node, bool, error) {
+	s.mu.RLock()
+	n, ok := s.nodes[hash]
+	s.mu.RUnlock()
+	return n, ok, nil
+}
+
+// Put files n under hash; the error is always nil.
+func (s *MemoryStore) Put(hash asm.Felt, n Node) error {
+	s.mu.Lock()
+	s.nodes[hash] = n
+	s.mu.Unlock()
+	return nil
+}
+
+// Len returns the number of nodes held.
+func (s *MemoryStore) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.nodes)
+}
+
+// Range calls f for every node held, in no particular order, until f
+// returns false. f must not call Put.
+func (s *MemoryStore) Range(f func(hash asm.Felt, n Node) bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for h, n := range s.nodes {
+		if !f(h, n) {
+			return
+		}
+	}
+}
