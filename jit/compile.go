@@ -40,11 +40,7 @@ const (
 	lFPA          // i32 address of [fp]
 	lIdx          // i32 block to dispatch to
 	lPCOut        // i32 pc to stop at
-	lEnd          // i32 block of the end pc, or -1
-	lCap          // i32 cells of the execution segment
-	lProg         // i32 address of the program segment's first cell
 	lTrace        // i32 trace entries waiting
-	lExecE        // i32 address of the execution segment's table entry
 	lDst          // i32 address of dst
 	lOp0          // i32 address of op0
 	lOp1          // i32 address of op1
@@ -54,7 +50,6 @@ const (
 	lT            // i32 scratch
 	lT2           // i32 scratch
 	lSteps        // i64 steps
-	lLimit        // i64 step limit
 	lW            // i64 scratch
 	numLocals
 )
@@ -66,7 +61,7 @@ func baseLocals() []wasm.ValType {
 	for i := range t {
 		t[i] = wasm.I32
 	}
-	t[lSteps], t[lLimit], t[lW] = wasm.I64, wasm.I64, wasm.I64
+	t[lSteps], t[lW] = wasm.I64, wasm.I64
 	return t
 }
 
@@ -87,6 +82,19 @@ type compiler struct {
 	dispatch    wasm.Label
 	exit        wasm.Label
 	cur         int // block being emitted
+	// Within a block, lAP, lAPA and lSteps keep their values at the
+	// block's start; an instruction addresses [ap + k] through its apDelta
+	// and counts steps through its index k, and they are brought up to
+	// date only where the block is left (leave) or Go runs a step.
+	ins *instr
+	k   int
+	// apHi[k], fpHi[k]: the highest register-relative offsets the first k
+	// inline instructions touched (hasAP/hasFP say whether any did). Every
+	// cell a finished step touched is known, so its segment's size is past
+	// it: the execution segment's size is raised once, where the block is
+	// left, instead of at every write.
+	apHi, fpHi   []int
+	hasAP, hasFP []bool
 
 	locals []wasm.ValType
 	fe     *feltwasm.Emitter
@@ -160,8 +168,6 @@ func (cp *compiler) loadRegs() {
 	c.LocalSet(lSteps)
 	cp.ctlLoad32(ctlTraceLen)
 	c.LocalSet(lTrace)
-	cp.ctlLoad32(ctlExecCap)
-	c.LocalSet(lCap)
 	cp.addrs()
 }
 
@@ -193,18 +199,6 @@ func (cp *compiler) run() error {
 	// Entry: registers from the control block, pc (a block start, as Go
 	// guarantees) to its block.
 	cp.loadRegs()
-	cp.ctlLoad64(ctlStepLimit)
-	c.LocalSet(lLimit)
-	cp.ctlLoad32(ctlEndBlock)
-	c.LocalSet(lEnd)
-	cp.ctlLoad32(ctlProgCells)
-	c.LocalSet(lProg)
-	cp.ctlLoad32(ctlExecSeg)
-	c.I32Const(segTabEntry)
-	c.I32Mul()
-	c.I32Const(segTabBase)
-	c.I32Add()
-	c.LocalSet(lExecE)
 	cp.ctlLoad32(ctlPC)
 	c.I32Const(4)
 	c.I32Mul()
@@ -299,13 +293,13 @@ func (cp *compiler) block(b *block) {
 	n := int64(len(b.instrs))
 	// The run's end, the step limit, and the registers' reach: any of them
 	// stops the run here, and Go goes on.
-	c.LocalGet(lEnd)
+	cp.ctlLoad32(ctlEndBlock)
 	c.I32Const(int32(cp.cur))
 	c.I32Eq()
 	c.LocalGet(lSteps)
 	c.I64Const(n)
 	c.I64Add()
-	c.LocalGet(lLimit)
+	cp.ctlLoad64(ctlStepLimit)
 	c.I64GtS()
 	c.I32Or()
 	if b.usesAP {
@@ -339,13 +333,109 @@ func (cp *compiler) block(b *block) {
 		c.LocalSet(lTrace)
 		c.End()
 	}
+	cp.prefixes(b)
 	for k := range b.instrs {
-		cp.instr(b, &b.instrs[k], k == len(b.instrs)-1)
+		cp.k, cp.ins = k, &b.instrs[k]
+		cp.instr(&b.instrs[k])
 	}
 	last := &b.instrs[len(b.instrs)-1]
-	if !endsBlock(last) || last.kind == kindSlow && last.in.PC == vm.PCRegular && last.in.Opcode != vm.OpCall {
+	switch {
+	case !endsBlock(last):
+		cp.leave(len(b.instrs), last.apAfter())
+		cp.goTo(b.next())
+	case last.kind == kindSlow && last.in.PC == vm.PCRegular && last.in.Opcode != vm.OpCall:
+		// ap moved by an amount only Go knew; the registers are reloaded.
 		cp.goTo(b.next())
 	}
+}
+
+// prefixes computes apHi, fpHi, hasAP and hasFP of a block.
+func (cp *compiler) prefixes(b *block) {
+	n := len(b.instrs)
+	cp.apHi, cp.fpHi = make([]int, n+1), make([]int, n+1)
+	cp.hasAP, cp.hasFP = make([]bool, n+1), make([]bool, n+1)
+	for k := range b.instrs {
+		cp.apHi[k+1], cp.fpHi[k+1] = cp.apHi[k], cp.fpHi[k]
+		cp.hasAP[k+1], cp.hasFP[k+1] = cp.hasAP[k], cp.hasFP[k]
+		i := &b.instrs[k]
+		if i.kind == kindSlow {
+			continue
+		}
+		var one block
+		one.note(i)
+		if one.usesAP {
+			cp.apHi[k+1] = max(one.apHi, cp.apHi[k])
+			if !cp.hasAP[k] {
+				cp.apHi[k+1] = one.apHi
+			}
+			cp.hasAP[k+1] = true
+		}
+		if one.usesFP {
+			cp.fpHi[k+1] = max(one.fpHi, cp.fpHi[k])
+			if !cp.hasFP[k] {
+				cp.fpHi[k+1] = one.fpHi
+			}
+			cp.hasFP[k+1] = true
+		}
+	}
+}
+
+// raiseSize raises the execution segment's size past the cells the first
+// k instructions of the block touched inline.
+func (cp *compiler) raiseSize(k int) {
+	if cp.hasAP[k] {
+		cp.raiseExec(lAP, cp.apHi[k])
+	}
+	if cp.hasFP[k] {
+		cp.raiseExec(lFP, cp.fpHi[k])
+	}
+}
+
+func (cp *compiler) raiseExec(reg uint32, hi int) {
+	c := &cp.c
+	c.LocalGet(reg)
+	c.I64ExtendI32S()
+	c.I64Const(int64(hi + 1))
+	c.I64Add()
+	c.LocalTee(lW)
+	cp.ctlLoad64(ctlExecSize)
+	c.I64GtS()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.LocalGet(lW)
+	c.I64Store(mem(ctlBase + 8*ctlExecSize))
+	c.End()
+}
+
+// leave brings the block's state up to date after its first k steps, with
+// ap at apDelta from its value at the block's start: the execution
+// segment's size, the step count and ap.
+func (cp *compiler) leave(k, apDelta int) {
+	c := &cp.c
+	cp.raiseSize(k)
+	if k != 0 {
+		c.LocalGet(lSteps)
+		c.I64Const(int64(k))
+		c.I64Add()
+		c.LocalSet(lSteps)
+	}
+	if apDelta != 0 {
+		cp.bumpAP(apDelta)
+	}
+}
+
+// apAfter is ap's offset from the block's start after i, when i moves it by
+// a constant.
+func (i *instr) apAfter() int {
+	switch {
+	case i.kind == kindAPAdd:
+		return i.apDelta + i.immInt
+	case i.in.AP == vm.APAdd1:
+		return i.apDelta + 1
+	case i.in.AP == vm.APAdd2:
+		return i.apDelta + 2
+	}
+	return i.apDelta
 }
 
 // outOfReach pushes 1 when reg+lo < 0 or reg+hi >= the execution
@@ -360,16 +450,17 @@ func (cp *compiler) outOfReach(reg uint32, lo, hi int) {
 	c.LocalGet(reg)
 	c.I32Const(int32(hi))
 	c.I32Add()
-	c.LocalGet(lCap)
+	cp.ctlLoad32(ctlExecCap)
 	c.I32GeS()
 	c.I32Or()
 }
 
-// regAddr pushes the address of [reg + off].
+// regAddr pushes the address of [reg + off] for the current instruction.
 func (cp *compiler) regAddr(r vm.Register, off int) {
 	c := &cp.c
 	if r == vm.AP {
 		c.LocalGet(lAPA)
+		off += cp.ins.apDelta
 	} else {
 		c.LocalGet(lFPA)
 	}
@@ -405,28 +496,6 @@ func (cp *compiler) setKind(l uint32, k uint8) {
 	c.LocalGet(l)
 	c.I32Const(int32(k))
 	c.I32Store8(mem(vm.CellKindOffset))
-}
-
-// grow raises the size of the execution segment past [reg + off].
-func (cp *compiler) growExec(r vm.Register, off int) {
-	c := &cp.c
-	if r == vm.AP {
-		c.LocalGet(lAP)
-	} else {
-		c.LocalGet(lFP)
-	}
-	c.I64ExtendI32S()
-	c.I64Const(int64(off + 1))
-	c.I64Add()
-	c.LocalTee(lW)
-	c.LocalGet(lExecE)
-	c.I64Load(mem(segSize))
-	c.I64GtS()
-	c.If(wasm.BlockEmpty)
-	c.LocalGet(lExecE)
-	c.LocalGet(lW)
-	c.I64Store(mem(segSize))
-	c.End()
 }
 
 // growAt raises the size of the segment whose table entry is at local e
@@ -498,6 +567,8 @@ func (cp *compiler) record(pc int) {
 	c.LocalGet(lT)
 	c.LocalGet(lAP)
 	c.I64ExtendI32S()
+	c.I64Const(int64(cp.ins.apDelta))
+	c.I64Add()
 	c.I64Store(mem(traceBase + 8))
 	c.LocalGet(lT)
 	c.LocalGet(lFP)
@@ -509,21 +580,8 @@ func (cp *compiler) record(pc int) {
 	c.LocalSet(lTrace)
 }
 
-// retire counts the step, records it and applies a static ap update.
-func (cp *compiler) retire(i *instr) {
-	c := &cp.c
-	cp.record(i.pc)
-	c.LocalGet(lSteps)
-	c.I64Const(1)
-	c.I64Add()
-	c.LocalSet(lSteps)
-	switch {
-	case i.kind == kindAPAdd:
-		cp.bumpAP(i.immInt)
-	case i.in.AP == vm.APAdd1:
-		cp.bumpAP(1)
-	}
-}
+// retire records the step; counting it and moving ap wait for leave.
+func (cp *compiler) retire(i *instr) { cp.record(i.pc) }
 
 func (cp *compiler) bumpAP(n int) {
 	c := &cp.c
@@ -537,14 +595,29 @@ func (cp *compiler) bumpAP(n int) {
 	c.LocalSet(lAPA)
 }
 
-// slowStep has Go run the instruction, then reloads the registers. A
-// status other than 0 leaves the run function with it.
+// slowStep has Go run the current instruction. A status other than 0
+// leaves the run function with it. After a step that ends the block the
+// registers are reloaded (Go moved them); after any other, the block's
+// offsets already say where they are, and only what Go may have changed
+// besides (the trace buffer, the execution segment's capacity) is read.
 func (cp *compiler) slowStep(i *instr) {
 	c := &cp.c
-	cp.storeRegs()
+	cp.raiseSize(cp.k)
 	c.I32Const(0)
-	c.I32Const(int32(i.pc))
+	c.LocalGet(lAP)
+	c.I32Const(int32(i.apDelta))
+	c.I32Add()
 	c.I64ExtendI32S()
+	c.I64Store(mem(ctlBase + 8*ctlAP))
+	cp.ctlStore32(ctlFP, lFP)
+	c.I32Const(0)
+	c.LocalGet(lSteps)
+	c.I64Const(int64(cp.k))
+	c.I64Add()
+	c.I64Store(mem(ctlBase + 8*ctlSteps))
+	cp.ctlStore32(ctlTraceLen, lTrace)
+	c.I32Const(0)
+	c.I64Const(int64(i.pc))
 	c.I64Store(mem(ctlBase + 8*ctlPC))
 	c.Call(hostStep)
 	c.LocalTee(lT)
@@ -552,11 +625,16 @@ func (cp *compiler) slowStep(i *instr) {
 	c.LocalGet(lT)
 	c.Return()
 	c.End()
-	cp.loadRegs()
+	if endsBlock(i) {
+		cp.loadRegs()
+		return
+	}
+	cp.ctlLoad32(ctlTraceLen)
+	c.LocalSet(lTrace)
 }
 
-// instr emits one instruction. last says it ends its block.
-func (cp *compiler) instr(b *block, i *instr, last bool) {
+// instr emits one instruction.
+func (cp *compiler) instr(i *instr) {
 	switch i.kind {
 	case kindSlow:
 		cp.slowStep(i)
@@ -615,9 +693,8 @@ func (cp *compiler) operands(i *instr, slowOut func()) {
 	c.LocalSet(lOp0)
 	switch in.Op1 {
 	case vm.Op1Imm:
-		c.LocalGet(lProg)
-		c.I32Const(int32((i.pc + 1) * vm.CellBytes))
-		c.I32Add()
+		// The program segment's cells lie at progBase.
+		c.I32Const(int32(progBase + (i.pc+1)*vm.CellBytes))
 		c.LocalSet(lOp1)
 	case vm.Op1FromAP:
 		cp.regAddr(vm.AP, in.OffOp1)
@@ -700,14 +777,10 @@ func (cp *compiler) op1Writable(i *instr) {
 	}
 }
 
-// growOp1 raises the size of op1's segment past the cell just written.
+// growOp1 raises the size of op1's segment past the cell just written
+// when it is not the execution segment (whose size leave raises).
 func (cp *compiler) growOp1(i *instr) {
-	switch i.in.Op1 {
-	case vm.Op1FromAP:
-		cp.growExec(vm.AP, i.in.OffOp1)
-	case vm.Op1FromFP:
-		cp.growExec(vm.FP, i.in.OffOp1)
-	default:
+	if i.in.Op1 == vm.Op1FromOp0 {
 		cp.growAt(lT, lT2)
 	}
 }
@@ -756,7 +829,6 @@ func (cp *compiler) assert(i *instr) {
 			c.LocalGet(lDst)
 			c.LocalGet(lK1)
 			c.I32Store8(mem(vm.CellKindOffset))
-			cp.growExec(in.DstReg, in.OffDst)
 			c.BrTo(ok)
 			c.End()
 			// both known: compare.
@@ -806,7 +878,6 @@ func (cp *compiler) assert(i *instr) {
 				c.I32Const(0)
 				c.I32Store(mem(vm.CellSegOffset))
 				cp.setKind(lDst, vm.KindFelt)
-				cp.growExec(in.DstReg, in.OffDst)
 				c.BrTo(ok)
 				c.End()
 				cp.kindIs(lKD, vm.KindFelt)
@@ -853,7 +924,6 @@ func (cp *compiler) assert(i *instr) {
 				c.I32Const(0)
 				c.I32Store(mem(vm.CellSegOffset))
 				cp.setKind(lOp0, vm.KindFelt)
-				cp.growExec(in.Op0Reg, in.OffOp0)
 				c.BrTo(ok)
 				c.End()
 				if in.Op1 == vm.Op1Imm && i.immSmall {
@@ -902,7 +972,6 @@ func (cp *compiler) ptrPlusImm(i *instr, ok, slow wasm.Label) {
 	c.I32Load(mem(vm.CellSegOffset))
 	c.I32Store(mem(vm.CellSegOffset))
 	cp.setKind(lDst, vm.KindPtr)
-	cp.growExec(i.in.DstReg, i.in.OffDst)
 	c.BrTo(ok)
 	c.End()
 	cp.kindIs(lKD, vm.KindPtr)
@@ -949,6 +1018,9 @@ func (cp *compiler) branch(i *instr) {
 		cp.markAccessed(lDst)
 		cp.markAccessed(lOp0)
 		cp.retire(i)
+		if i.kind != kindAPAdd {
+			cp.leave(cp.k+1, i.apAfter())
+		}
 		switch i.kind {
 		case kindJmpRel:
 			cp.goTo(i.pc + i.immInt)
@@ -994,13 +1066,13 @@ func (cp *compiler) call(i *instr) {
 		// [ap] = fp (execution segment), [ap+1] = pc + size (program segment).
 		cp.writePtr(lDst, func() { c.LocalGet(lFP); c.I64ExtendI32S() }, ctlExecSeg)
 		cp.writePtr(lOp0, func() { c.I64Const(int64(i.pc + i.in.Size)) }, ctlProgSeg)
-		cp.growExec(vm.AP, 1)
 		c.BrTo(ok)
 		c.End()
 	}, func() {
 		cp.markAccessed(lDst)
 		cp.markAccessed(lOp0)
 		cp.retire(i)
+		cp.leave(cp.k+1, i.apDelta)
 		c.LocalGet(lAP)
 		c.I32Const(2)
 		c.I32Add()
@@ -1069,6 +1141,7 @@ func (cp *compiler) ret(i *instr) {
 		cp.markAccessed(lOp0)
 		cp.markAccessed(lOp1)
 		cp.retire(i)
+		cp.leave(cp.k+1, i.apDelta)
 		c.LocalGet(lOp1)
 		c.I64Load(mem(0))
 		c.I32WrapI64()

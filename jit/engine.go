@@ -233,7 +233,7 @@ func (e *Engine) attach(st *vm.State) *run {
 	if comp.err != nil {
 		return nil
 	}
-	sp := newSpace(st.ExecBase.Segment)
+	sp := newSpace(st.ProgramBase.Segment, st.ExecBase.Segment)
 	if sp == nil {
 		return nil
 	}
@@ -246,13 +246,12 @@ func (e *Engine) attach(st *vm.State) *run {
 		progSeg: st.ProgramBase.Segment, execSeg: st.ExecBase.Segment, codeLen: len(st.Program.Data)}
 	sp.run = r
 	pages := st.Mem.Pages(r.progSeg)
-	if len(pages) == 0 || len(pages[0]) < r.codeLen || !sp.inside(pages[0]) {
+	if len(pages) == 0 || len(pages[0]) < r.codeLen || sp.addrOf(pages[0]) != progBase {
 		return nil // the memory stays in the space; the interpreter runs it
 	}
 	copy(unsafe.Slice((*int32)(unsafe.Add(sp.base, leaderBase)), len(comp.a.leader)), comp.a.leader)
 	*sp.ctl(ctlExecSeg) = int64(r.execSeg)
 	*sp.ctl(ctlProgSeg) = int64(r.progSeg)
-	*sp.ctl(ctlProgCells) = int64(sp.addrOf(pages[0]))
 	ctx := experimental.WithMemoryAllocator(context.Background(), experimental.MemoryAllocatorFunc(
 		func(cap, max uint64) experimental.LinearMemory { return linearMemory{sp} }))
 	inst, err := rt.InstantiateModule(ctx, comp.mod, wazero.NewModuleConfig().WithName("").WithStartFunctions())

@@ -12,7 +12,8 @@ import "github.com/cairn-vm/cairn/vm"
 //	traceBase    trace entries the compiled code has not yet handed to Go
 //	leaderBase   int32 per program pc: the block that starts there, or -1
 //	segTabBase   segTabEntry bytes per real segment: where its cells are
-//	heapBase     cell arrays of every segment but the execution segment
+//	progBase     the program segment's first page, at an address the code knows
+//	heapBase     cell arrays of every other segment
 //	execBase     the execution segment, contiguous, so that [ap + k] is one
 //	             multiply-add away
 const (
@@ -32,7 +33,8 @@ const (
 	segTabBase  = 8 << 20
 	segTabEntry = 32
 	maxTabSegs  = (8 << 20) / segTabEntry
-	heapBase    = 16 << 20
+	progBase    = 16 << 20 // the program segment's first page, maxCode cells
+	heapBase    = progBase + maxCode*vm.CellBytes
 	execBase    = 1 << 30
 	execEnd     = linearBytes - (128 << 10)
 	// execCells is the most cells the execution segment may have in linear
@@ -51,8 +53,8 @@ const (
 	ctlTraceLen  = 6  // entries waiting at traceBase
 	ctlExecSeg   = 7  // index of the execution segment
 	ctlProgSeg   = 8  // index of the program segment
-	ctlProgCells = 9  // address of the program segment's first cell
 	ctlExecCap   = 10 // cells of the execution segment in linear memory (mirror of its table entry)
+	ctlExecSize  = 11 // the execution segment's size word (its SizeSlot)
 )
 
 // A segment table entry: where segment i's first page is, how many cells

@@ -19,6 +19,7 @@ type space struct {
 	base unsafe.Pointer
 
 	execSeg  int           // the execution segment, kept contiguous at execBase
+	progSeg  int           // the program segment, whose first page is at progBase
 	heapNext int           // next free byte of the heap region
 	free     map[int][]int // freed heap arrays by cell count: their addresses
 
@@ -30,7 +31,7 @@ type space struct {
 }
 
 // newSpace reserves a linear memory; nil when the system refuses.
-func newSpace(execSeg int) *space {
+func newSpace(progSeg, execSeg int) *space {
 	mem, err := unix.Mmap(-1, 0, linearBytes, unix.PROT_READ|unix.PROT_WRITE,
 		unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
 	if err != nil {
@@ -40,7 +41,7 @@ func newSpace(execSeg int) *space {
 	// first touches by two orders of magnitude on the VMs measured (see
 	// RATIONALE, memory).
 	_ = unix.Madvise(mem[heapBase:], unix.MADV_HUGEPAGE)
-	return &space{mem: mem, base: unsafe.Pointer(&mem[0]), execSeg: execSeg, heapNext: heapBase, free: map[int][]int{}}
+	return &space{mem: mem, base: unsafe.Pointer(&mem[0]), execSeg: execSeg, progSeg: progSeg, heapNext: heapBase, free: map[int][]int{}}
 }
 
 func (s *space) word(addr int) *int64 { return (*int64)(unsafe.Add(s.base, addr)) }
@@ -65,10 +66,15 @@ func (s *space) Cells(seg, page, n int) []vm.Value {
 	}
 	if seg == s.execSeg {
 		first := page * vm.PageCells
-		if first+n <= execCells {
-			return s.cellsAt(execBase+first*vm.CellBytes, n)
+		if first+n > execCells {
+			return make([]vm.Value, n)
 		}
-		return make([]vm.Value, n)
+		cells := s.cellsAt(execBase+first*vm.CellBytes, n)
+		s.populate(cells)
+		return cells
+	}
+	if seg == s.progSeg && page == 0 && n <= maxCode {
+		return s.cellsAt(progBase, n) // earlier, smaller first pages were here too
 	}
 	if l := s.free[n]; len(l) > 0 {
 		addr := l[len(l)-1]
@@ -90,6 +96,17 @@ func (s *space) Cells(seg, page, n int) []vm.Value {
 	return s.cellsAt(addr, n) // never used before: zero
 }
 
+// populate has the kernel fault in the pages of a large array on another
+// thread while the run goes on (a long run fills its execution segment
+// front to back), as vm does for the arrays it maps itself.
+func (s *space) populate(cells []vm.Value) {
+	if len(cells)*vm.CellBytes < 4<<20 {
+		return
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&cells[0])), len(cells)*vm.CellBytes)
+	go func() { _ = unix.Madvise(b, unix.MADV_POPULATE_WRITE) }()
+}
+
 // inside reports whether cells lie in the linear memory.
 func (s *space) inside(cells []vm.Value) bool {
 	if len(cells) == 0 {
@@ -105,8 +122,8 @@ func (s *space) Free(cells []vm.Value) {
 		return
 	}
 	addr := s.addrOf(cells)
-	if addr >= execBase {
-		return // part of the execution segment's region
+	if addr >= execBase || addr < heapBase {
+		return // part of the execution or program segment's region
 	}
 	s.free[len(cells)] = append(s.free[len(cells)], addr)
 }
@@ -114,6 +131,9 @@ func (s *space) Free(cells []vm.Value) {
 // SizeSlot implements vm.CellSpace: sizes live in the segment table, where
 // compiled code updates them.
 func (s *space) SizeSlot(seg int) *int {
+	if seg == s.execSeg {
+		return (*int)(unsafe.Pointer(s.ctl(ctlExecSize)))
+	}
 	if seg < 0 || seg >= maxTabSegs {
 		return nil
 	}

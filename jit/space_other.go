@@ -20,7 +20,7 @@ type space struct {
 	onRelease func()
 }
 
-func newSpace(int) *space { return nil }
+func newSpace(int, int) *space { return nil }
 
 func (s *space) ctl(i int) *int64             { return new(int64) }
 func (s *space) addrOf([]vm.Value) int        { return 0 }
