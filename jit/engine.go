@@ -37,17 +37,36 @@ type Stats struct {
 }
 
 // Engine is the JIT. Like the interpreter, one Engine serves one run at a
-// time (make one per goroutine); compiled programs are shared by all.
+// time (make one per goroutine); compiled code is shared by all.
 type Engine struct {
 	interp *interp.Engine
+	code   *Code // nil: the code of the state's Program
+	auto   bool  // NewAuto's policy
 	Stats  Stats
 }
 
-// New returns a JIT engine.
+// New returns a JIT engine for Cairo 0 programs: it compiles the State's
+// Program on first use (the process keeps the result, keyed by the
+// program's bytecode and hints).
 func New() *Engine { return &Engine{interp: interp.New()} }
 
-// Name implements vm.Engine.
-func (e *Engine) Name() string { return "jit" }
+// NewShared returns a JIT engine that runs code, with ip as the
+// interpreter for the steps the compiled code hands back (an
+// interp.NewShared engine over the same bytecode, for contract classes).
+func NewShared(code *Code, ip *interp.Engine) *Engine {
+	if ip == nil {
+		ip = interp.New()
+	}
+	return &Engine{interp: ip, code: code}
+}
+
+// Name implements vm.Engine: "jit", or "auto" for NewAuto's engines.
+func (e *Engine) Name() string {
+	if e.auto {
+		return "auto"
+	}
+	return "jit"
+}
 
 // Available reports whether this platform runs compiled code (Linux on
 // amd64 or arm64); elsewhere the engine runs everything with the
@@ -56,7 +75,14 @@ func Available() bool { return spaceAvailable() && compilerSupported() }
 
 // RunSteps implements vm.Engine.
 func (e *Engine) RunSteps(st *vm.State, n int) error {
-	r := e.attach(st)
+	var r *run
+	if e.auto {
+		if r = e.runFor(st); r != nil && r.fn == nil {
+			r = nil // not worth an instance for padding
+		}
+	} else {
+		r = e.attach(st)
+	}
 	if r == nil || n < 64 {
 		return e.interp.RunSteps(st, n)
 	}
@@ -65,8 +91,11 @@ func (e *Engine) RunSteps(st *vm.State, n int) error {
 
 // RunUntilPC implements vm.Engine.
 func (e *Engine) RunUntilPC(st *vm.State, end vm.Relocatable, maxSteps int) error {
+	if e.auto {
+		return e.runAuto(st, end, maxSteps)
+	}
 	r := e.attach(st)
-	if r == nil || end.Segment == r.progSeg && r.leaderAt(end.Offset) < 0 {
+	if r == nil || end.Segment == r.progSeg && end.Offset < r.codeLen && r.leaderAt(end.Offset) < 0 {
 		// No code for this run, or an end that no block starts at (the
 		// compiled code would run past it).
 		e.Stats.Fallbacks++
@@ -108,94 +137,13 @@ func (e *Engine) run(r *run, st *vm.State, end vm.Relocatable, maxSteps int, exa
 	return nil
 }
 
-// compiled is a program's analysis and module, for one trace setting.
-type compiled struct {
-	a   *analysis
-	mod wazero.CompiledModule
-	err error
-}
-
-type cacheKey struct {
-	prog  *vm.Program
-	trace bool
-}
-
-var (
-	rtOnce   sync.Once
-	rt       wazero.Runtime
-	rtErr    error
-	cacheMu  sync.Mutex
-	cache    = map[cacheKey]*compiled{}
-	hostOnce sync.Once
-)
-
-func compilerSupported() bool { return runtimeCompilerSupported() }
-
-// wasmRuntime returns the process's wazero runtime with the host module.
-func wasmRuntime() (wazero.Runtime, error) {
-	rtOnce.Do(func() {
-		ctx := context.Background()
-		rt = wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler().WithCloseOnContextDone(false))
-		b := rt.NewHostModuleBuilder("cairn")
-		fns := [numHosts]api.GoModuleFunc{hostStepFn, hostFlushFn, hostMarkFn}
-		for i := range numHosts {
-			sig := hostSigs[i]
-			params := make([]api.ValueType, len(sig.Params))
-			for k := range params {
-				params[k] = api.ValueTypeI32
-			}
-			results := make([]api.ValueType, len(sig.Results))
-			for k := range results {
-				results[k] = api.ValueTypeI32
-			}
-			b.NewFunctionBuilder().WithGoModuleFunction(fns[i], params, results).Export(hostNames[i])
-		}
-		_, rtErr = b.Instantiate(ctx)
-	})
-	return rt, rtErr
-}
-
-// compile returns the compiled form of a program, compiling it on first use.
-func compile(prog *vm.Program, trace bool) *compiled {
-	key := cacheKey{prog, trace}
-	cacheMu.Lock()
-	c, ok := cache[key]
-	if !ok {
-		c = &compiled{}
-		cache[key] = c
-	}
-	cacheMu.Unlock()
-	if ok {
-		return c
-	}
-	r, err := wasmRuntime()
-	if err != nil {
-		c.err = err
-		return c
-	}
-	entries := []int{0, prog.Main, prog.Start, prog.End}
-	for _, id := range prog.Identifiers {
-		if id.PC != nil && (id.Type == "function" || id.Type == "label") {
-			entries = append(entries, *id.PC)
-		}
-	}
-	c.a = analyze(prog.Data, entries, func(pc int) bool { return len(prog.Hints[pc]) > 0 })
-	bin, err := compileModule(c.a, trace)
-	if err != nil {
-		c.err = err
-		return c
-	}
-	c.mod, c.err = r.CompileModule(context.Background(), bin)
-	return c
-}
-
 // run is one vm.State's compiled execution: its linear memory, wasm
 // instance and the interpreter that runs the steps compiled code hands
 // back.
 type run struct {
 	st        *vm.State
 	sp        *space
-	comp      *compiled
+	code      *Code
 	inst      api.Module
 	fn        api.Function
 	ctx       context.Context
@@ -205,16 +153,17 @@ type run struct {
 	progSeg   int
 	execSeg   int
 	err       error
+	failed    bool // instantiation failed: the interpreter runs it all
 	codeLen   int
 	closeOnce sync.Once
 }
 
 type runKey struct{}
 
-// attach returns the run of st, setting it up on first use; nil when st
-// is not something the compiled code can run.
-func (e *Engine) attach(st *vm.State) *run {
-	if !Available() || st.Program == nil || st.Mem == nil {
+// runFor returns the run of st, attaching a linear memory to its memory on
+// first use; nil when the compiled code cannot run st at all.
+func (e *Engine) runFor(st *vm.State) *run {
+	if !Available() || st.Mem == nil || e.code == nil && st.Program == nil {
 		return nil
 	}
 	if sp, ok := st.Mem.Space().(*space); ok {
@@ -225,12 +174,14 @@ func (e *Engine) attach(st *vm.State) *run {
 		return nil
 	}
 	if st.Mem.Space() != nil || st.ProgramBase.Offset != 0 || st.ExecBase.Offset != 0 ||
-		st.ProgramBase.Segment == st.ExecBase.Segment || st.ProgramBase.Segment < 0 || st.ExecBase.Segment < 0 ||
-		len(st.Program.Data) > maxCode || len(st.Program.Data) == 0 {
+		st.ProgramBase.Segment == st.ExecBase.Segment || st.ProgramBase.Segment < 0 || st.ExecBase.Segment < 0 {
 		return nil
 	}
-	comp := compile(st.Program, st.TraceOn)
-	if comp.err != nil {
+	code := e.code
+	if code == nil {
+		code = ForProgram(st.Program)
+	}
+	if code.a.codeLen == 0 {
 		return nil
 	}
 	sp := newSpace(st.ProgramBase.Segment, st.ExecBase.Segment)
@@ -242,35 +193,65 @@ func (e *Engine) attach(st *vm.State) *run {
 		sp.Release()
 		return nil
 	}
-	r := &run{st: st, sp: sp, comp: comp, interp: e.interp, stats: &e.Stats,
-		progSeg: st.ProgramBase.Segment, execSeg: st.ExecBase.Segment, codeLen: len(st.Program.Data)}
+	r := &run{st: st, sp: sp, code: code, interp: e.interp, stats: &e.Stats,
+		progSeg: st.ProgramBase.Segment, execSeg: st.ExecBase.Segment, codeLen: code.a.codeLen}
 	sp.run = r
+	return r
+}
+
+// attach returns the run of st with its compiled code instantiated
+// (compiling the code if need be); nil when there is none to run.
+func (e *Engine) attach(st *vm.State) *run {
+	r := e.runFor(st)
+	if r == nil {
+		return nil
+	}
+	if r.fn == nil && !r.failed {
+		r.failed = !r.instantiate()
+	}
+	if r.fn == nil {
+		return nil
+	}
+	return r
+}
+
+// instantiate makes the wasm instance over the run's linear memory.
+func (r *run) instantiate() bool {
+	sp, st := r.sp, r.st
 	pages := st.Mem.Pages(r.progSeg)
 	if len(pages) == 0 || len(pages[0]) < r.codeLen || sp.addrOf(pages[0]) != progBase {
-		return nil // the memory stays in the space; the interpreter runs it
+		return false // the memory stays in the space; the interpreter runs it
 	}
-	copy(unsafe.Slice((*int32)(unsafe.Add(sp.base, leaderBase)), len(comp.a.leader)), comp.a.leader)
+	mod, err := r.code.module(st.TraceOn)
+	if err != nil {
+		return false
+	}
+	wr, err := wasmRuntime()
+	if err != nil {
+		return false
+	}
+	copy(unsafe.Slice((*int32)(unsafe.Add(sp.base, leaderBase)), len(r.code.a.leader)), r.code.a.leader)
 	*sp.ctl(ctlExecSeg) = int64(r.execSeg)
 	*sp.ctl(ctlProgSeg) = int64(r.progSeg)
 	ctx := experimental.WithMemoryAllocator(context.Background(), experimental.MemoryAllocatorFunc(
 		func(cap, max uint64) experimental.LinearMemory { return linearMemory{sp} }))
-	inst, err := rt.InstantiateModule(ctx, comp.mod, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	inst, err := wr.InstantiateModule(ctx, mod, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 	if err != nil {
-		return nil
+		return false
 	}
 	r.inst = inst
 	r.fn = inst.ExportedFunction("run")
 	r.ctx = context.WithValue(context.Background(), runKey{}, r)
 	r.stack = make([]uint64, 1)
 	sp.onRelease = func() { _ = inst.Close(context.Background()) }
-	return r
+	return true
 }
 
 func (r *run) leaderAt(pc int) int32 {
-	if pc < 0 || pc >= len(r.comp.a.leader) {
+	if pc < 0 || pc >= len(r.code.a.leader) {
 		return -1
 	}
-	return r.comp.a.leader[pc]
+	return r.code.a.leader[pc]
 }
 
 // canEnter reports whether compiled code can take st from here.
@@ -379,7 +360,7 @@ func hostMarkFn(ctx context.Context, _ api.Module, stack []uint64) {
 	b := int(uint32(stack[0]))
 	*(*byte)(unsafe.Add(r.sp.base, visitedBase+b)) = 1
 	m := r.st.Mem
-	for _, ins := range r.comp.a.blocks[b].instrs {
+	for _, ins := range r.code.a.blocks[b].instrs {
 		m.MarkAccessed(vm.Relocatable{Segment: r.progSeg, Offset: ins.pc})
 		if ins.in.Size == 2 {
 			m.MarkAccessed(vm.Relocatable{Segment: r.progSeg, Offset: ins.pc + 1})

@@ -2,9 +2,9 @@ package jit
 
 import "runtime"
 
-// runtimeCompilerSupported mirrors wazero's rule: its optimizing compiler
+// compilerSupported mirrors wazero's rule: its optimizing compiler
 // runs on amd64 and arm64 under the common operating systems.
-func runtimeCompilerSupported() bool {
+func compilerSupported() bool {
 	switch runtime.GOOS {
 	case "linux", "darwin", "freebsd", "netbsd", "windows":
 		return runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64"

@@ -116,10 +116,12 @@ type Result struct {
 
 func newEngine(name string) (vm.Engine, error) {
 	switch name {
-	case "", EngineInterp, EngineAuto:
+	case "", EngineInterp:
 		return interp.New(), nil
 	case EngineJIT:
 		return jit.New(), nil
+	case EngineAuto:
+		return jit.NewAuto(), nil
 	}
 	return nil, fmt.Errorf("%w %q (want interp, jit or auto)", ErrUnknownEngine, name)
 }

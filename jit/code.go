@@ -1,0 +1,210 @@
+package jit
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/cairn-vm/cairn/asm"
+	"github.com/cairn-vm/cairn/vm"
+)
+
+// Code is bytecode prepared for the JIT: cut into blocks once, and
+// compiled to a wasm module per trace setting on first use. It is
+// read-only and shared by every run of that bytecode.
+type Code struct {
+	key  [32]byte
+	a    *analysis
+	mods [2]moduleOnce // trace off, on
+}
+
+type moduleOnce struct {
+	once sync.Once
+	done atomic.Bool
+	mod  wazero.CompiledModule
+	err  error
+}
+
+// The process keeps every Code it made, by content: loading the same
+// program or class twice compiles it once.
+var (
+	codesMu sync.Mutex
+	codes   = map[[32]byte]*Code{}
+)
+
+// Compile prepares code: entries are the pcs where runs may begin or
+// computed jumps may land (functions, labels, entry points), hinted the
+// pcs whose hints the interpreter runs before their instruction. The
+// result comes from the process's cache when the same bytecode, hints and
+// entries were prepared before.
+func Compile(code []asm.Felt, hinted []int, entries []int) *Code {
+	hinted = slices.Sorted(slices.Values(hinted))
+	entries = slices.Compact(slices.Sorted(slices.Values(entries)))
+	h := sha256.New()
+	var w [8]byte
+	word := func(x uint64) { binary.LittleEndian.PutUint64(w[:], x); h.Write(w[:]) }
+	word(uint64(len(code)))
+	for i := range code {
+		for _, l := range [4]uint64(code[i]) {
+			word(l)
+		}
+	}
+	for _, l := range [][]int{hinted, entries} {
+		word(uint64(len(l)))
+		for _, x := range l {
+			word(uint64(x))
+		}
+	}
+	var key [32]byte
+	h.Sum(key[:0])
+	codesMu.Lock()
+	defer codesMu.Unlock()
+	if c, ok := codes[key]; ok {
+		return c
+	}
+	isHinted := make(map[int]bool, len(hinted))
+	for _, pc := range hinted {
+		isHinted[pc] = true
+	}
+	c := &Code{key: key}
+	if len(code) <= maxCode {
+		c.a = analyze(code, entries, func(pc int) bool { return isHinted[pc] })
+	} else {
+		c.a = &analysis{} // too large for the program region: nothing compiled
+	}
+	codes[key] = c
+	return c
+}
+
+// ForProgram prepares a Cairo 0 program: its main, labels and functions
+// are the entries, its hints' pcs the hinted pcs.
+func ForProgram(p *vm.Program) *Code {
+	entries := []int{0}
+	for _, pc := range []int{p.Main, p.Start, p.End} {
+		if pc >= 0 {
+			entries = append(entries, pc)
+		}
+	}
+	for _, id := range p.Identifiers {
+		if id.PC != nil && (id.Type == "function" || id.Type == "label") {
+			entries = append(entries, *id.PC)
+		}
+	}
+	var hinted []int
+	for pc, hs := range p.Hints {
+		if len(hs) > 0 {
+			hinted = append(hinted, pc)
+		}
+	}
+	return Compile(p.Data, hinted, entries)
+}
+
+// Blocks is the number of blocks the code was cut into.
+func (c *Code) Blocks() int { return len(c.a.blocks) }
+
+// Ready reports whether the module for a trace setting is compiled (or
+// failed to compile), so that a run can use it without waiting.
+func (c *Code) Ready(trace bool) bool { return c.mods[b2i(trace)].done.Load() }
+
+// Prepare compiles the module for a trace setting in the background, if
+// nobody has yet.
+func (c *Code) Prepare(trace bool) { go func() { _, _ = c.module(trace) }() }
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// module returns the compiled module for a trace setting, compiling it on
+// first use.
+func (c *Code) module(trace bool) (wazero.CompiledModule, error) {
+	m := &c.mods[b2i(trace)]
+	m.once.Do(func() {
+		r, err := wasmRuntime()
+		if err != nil {
+			m.err = err
+			return
+		}
+		bin, err := compileModule(c.a, trace)
+		if err != nil {
+			m.err = err
+			return
+		}
+		m.mod, m.err = r.CompileModule(context.Background(), bin)
+	})
+	m.done.Store(true)
+	return m.mod, m.err
+}
+
+var (
+	rtMu     sync.Mutex
+	rt       wazero.Runtime
+	rtErr    error
+	cacheDir string
+)
+
+// ErrConfigured is returned by SetCacheDir once the JIT has compiled code.
+var ErrConfigured = errors.New("jit: the runtime is already in use")
+
+// SetCacheDir keeps compiled native code in dir (wazero's compilation
+// cache), so that a process compiles a program or class once across
+// restarts. It must be called before the JIT compiles anything.
+func SetCacheDir(dir string) error {
+	rtMu.Lock()
+	defer rtMu.Unlock()
+	if rt != nil || rtErr != nil {
+		return ErrConfigured
+	}
+	cacheDir = dir
+	return nil
+}
+
+// wasmRuntime returns the process's wazero runtime with the host module.
+func wasmRuntime() (wazero.Runtime, error) {
+	rtMu.Lock()
+	defer rtMu.Unlock()
+	if rt != nil || rtErr != nil {
+		return rt, rtErr
+	}
+	{
+		ctx := context.Background()
+		cfg := wazero.NewRuntimeConfigCompiler().WithCloseOnContextDone(false)
+		if cacheDir != "" {
+			cc, err := wazero.NewCompilationCacheWithDir(cacheDir)
+			if err != nil {
+				rtErr = fmt.Errorf("jit: cache directory: %w", err)
+				return nil, rtErr
+			}
+			cfg = cfg.WithCompilationCache(cc)
+		}
+		rt = wazero.NewRuntimeWithConfig(ctx, cfg)
+		b := rt.NewHostModuleBuilder("cairn")
+		fns := [numHosts]api.GoModuleFunc{hostStepFn, hostFlushFn, hostMarkFn}
+		for i := range numHosts {
+			sig := hostSigs[i]
+			params := make([]api.ValueType, len(sig.Params))
+			for k := range params {
+				params[k] = api.ValueTypeI32
+			}
+			results := make([]api.ValueType, len(sig.Results))
+			for k := range results {
+				results[k] = api.ValueTypeI32
+			}
+			b.NewFunctionBuilder().WithGoModuleFunction(fns[i], params, results).Export(hostNames[i])
+		}
+		if _, err := b.Instantiate(ctx); err != nil {
+			rt, rtErr = nil, err
+		}
+	}
+	return rt, rtErr
+}
