@@ -36,6 +36,14 @@ type Stats struct {
 	Fallbacks   int // runs the engine gave to the interpreter whole (nothing compiled for them)
 }
 
+// Add adds o's counts to s.
+func (s *Stats) Add(o Stats) {
+	s.Entries += o.Entries
+	s.SlowSteps += o.SlowSteps
+	s.InterpSteps += o.InterpSteps
+	s.Fallbacks += o.Fallbacks
+}
+
 // Engine is the JIT. Like the interpreter, one Engine serves one run at a
 // time (make one per goroutine); compiled code is shared by all.
 type Engine struct {

@@ -124,6 +124,8 @@ type Contracts struct {
 	// Profile, when set, accumulates where the calls' time goes (see
 	// starknet.Profile).
 	Profile *starknet.Profile
+	// Engine runs the calls: EngineInterp (or ""), EngineJIT or EngineAuto.
+	Engine string
 
 	st *state.Cached
 }
@@ -247,6 +249,7 @@ func (s *Contracts) executor(tx starknet.TxInfo) *starknet.Executor {
 	ex.BuiltinCosts = s.BuiltinCosts
 	ex.MaxSteps = s.MaxSteps
 	ex.Profile = s.Profile
+	ex.Engine = s.Engine
 	return ex
 }
 

@@ -103,6 +103,12 @@ type Options struct {
 	// NoSecureRun skips the relocation-safety checks cairo-run does
 	// outside proof mode.
 	NoSecureRun bool
+	// Differential runs the program a second time with the interpreter
+	// and compares the runs: every step's registers, every memory cell,
+	// the step count and the error. A difference is returned as a
+	// *DivergenceError naming the first one; otherwise the result is
+	// Engine's.
+	Differential bool
 }
 
 // Result is a finished run.
@@ -112,6 +118,9 @@ type Result struct {
 	Steps int
 	// Engine is the engine that ran it.
 	Engine string
+	// JIT counts the compiled code's work and its hand-overs to the
+	// interpreter, when the JIT (or auto) ran it.
+	JIT jit.Stats
 }
 
 func newEngine(name string) (vm.Engine, error) {
@@ -150,6 +159,13 @@ func (p *Program) Run(opts Options) (res *Result, err error) {
 			res, err = nil, fmt.Errorf("internal error (please report): %v", r)
 		}
 	}()
+	if opts.Differential {
+		return p.runDifferential(opts)
+	}
+	return p.run(opts)
+}
+
+func (p *Program) run(opts Options) (*Result, error) {
 	layout, err := Layout(opts.Layout, opts.LayoutParamsFile)
 	if err != nil {
 		return nil, err
@@ -170,11 +186,20 @@ func (p *Program) Run(opts Options) (res *Result, err error) {
 		return nil, err
 	}
 	r.State.Mem.MaxCells = opts.MaxMemoryCells
-	if err := r.Run(eng); err != nil {
+	res := &Result{runner: r, Engine: eng.Name()}
+	err = r.Run(eng)
+	if j, ok := eng.(*jit.Engine); ok {
+		res.JIT = j.Stats
+	}
+	res.Steps = r.State.Steps
+	if err != nil {
+		if opts.Differential {
+			return res, err // the comparison wants the state too
+		}
 		return nil, err
 	}
 	r.Relocate()
-	return &Result{runner: r, Steps: r.State.Steps, Engine: eng.Name()}, nil
+	return res, nil
 }
 
 // Release frees the run's memory now (a long run maps hundreds of MB)

@@ -11,6 +11,7 @@ import (
 	"github.com/cairn-vm/cairn/cairo1"
 	"github.com/cairn-vm/cairn/class"
 	"github.com/cairn-vm/cairn/interp"
+	"github.com/cairn-vm/cairn/jit"
 	"github.com/cairn-vm/cairn/state"
 	"github.com/cairn-vm/cairn/vm"
 )
@@ -111,6 +112,11 @@ type Executor struct {
 	// Profile, when set, accumulates where the calls' time goes (VM,
 	// hints, syscalls, hashing); see Profile. Nil costs nothing.
 	Profile *Profile
+	// Engine runs the calls' bytecode: "interp" (or ""), "jit" or "auto"
+	// (see package jit).
+	Engine string
+	// JIT adds up the JIT's work over the calls, inner calls included.
+	JIT jit.Stats
 
 	prof               *profiler
 	nEvents, nMessages int
@@ -180,6 +186,7 @@ type compiledHints struct {
 	hints   map[int][]vm.Hint
 	image   *vm.CodeImage
 	decoded *interp.Decoded // the bytecode decoded once, with its hints
+	jit     *jit.Code       // the bytecode for the JIT
 	err     error
 }
 
@@ -202,6 +209,19 @@ func prepared(c *class.Class) compiledHints {
 	ch := compiledHints{hints: h, image: vm.NewCodeImage(c.Bytecode), err: err}
 	if err == nil {
 		ch.decoded = interp.Predecode(c.Bytecode, h)
+		hinted := make([]int, 0, len(h))
+		for pc, hs := range h {
+			if len(hs) > 0 {
+				hinted = append(hinted, pc)
+			}
+		}
+		var entries []int
+		for _, kind := range []class.EntryPointType{class.External, class.L1Handler, class.Constructor} {
+			for _, ep := range c.EntryPoints(kind) {
+				entries = append(entries, ep.Offset)
+			}
+		}
+		ch.jit = jit.Compile(c.Bytecode, hinted, entries)
 	}
 	hintCache.Store(c, ch)
 	return ch
@@ -321,11 +341,11 @@ func (e *Executor) execute(c Call) (*CallInfo, error) {
 		}
 		// A class's decoded instructions are shared by all its calls;
 		// profiled hints are other hint values, so they decode afresh.
-		eng := interp.New()
-		if d := prepared(cl).decoded; prof == nil && d != nil {
-			eng = interp.NewShared(d)
-		}
+		eng := e.engine(cl, prof != nil)
 		runErr = r.Run(eng, budget)
+		if j, ok := eng.(*jit.Engine); ok {
+			e.JIT.Add(j.Stats)
+		}
 		if prof != nil {
 			prof.pop()
 		}
@@ -349,6 +369,27 @@ func (e *Executor) execute(c Call) (*CallInfo, error) {
 		return nil, err
 	}
 	return info, nil
+}
+
+// engine returns the engine for a call of cl: the Engine setting over the
+// class's shared decoded instructions and compiled code, or a fresh
+// interpreter when profiling (profiled hints are other hint values, so they
+// decode afresh).
+func (e *Executor) engine(cl *class.Class, profiling bool) vm.Engine {
+	ch := prepared(cl)
+	if profiling || ch.decoded == nil {
+		return interp.New()
+	}
+	ip := interp.NewShared(ch.decoded)
+	switch e.Engine {
+	case "jit":
+		return jit.NewShared(ch.jit, ip)
+	case "auto":
+		a := jit.NewAutoShared(ch.jit)
+		a.UseInterpreter(ip)
+		return a
+	}
+	return ip
 }
 
 // selectEntryPoint finds the entry point a call runs: the one with its

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cairn-vm/cairn/asm"
 	"github.com/cairn-vm/cairn/class"
+	"github.com/cairn-vm/cairn/jit"
 	"github.com/cairn-vm/cairn/state"
 )
 
@@ -30,6 +31,10 @@ type Scenario struct {
 	// ClassDir is where the contracts' class files are (the corpus's casm
 	// folder, ../../casm from the scenario file).
 	ClassDir string
+	// Engine is the executors' Engine ("" for the interpreter).
+	Engine string
+	// JIT adds up the JIT's work over the scenario's calls (after Run).
+	JIT jit.Stats
 }
 
 // ScenarioContract is a contract to declare and deploy.
@@ -332,10 +337,11 @@ func (sc *Scenario) Run(costs []uint64) (*ScenarioResult, error) {
 		addr := state.ContractAddress(salt, h, calldata, deployer)
 		addrs[c.Alias] = addr
 		ex := NewExecutor(st, sc.Block, TxInfo{Version: feltU64(1)})
-		ex.BuiltinCosts = costs
+		ex.BuiltinCosts, ex.Engine = costs, sc.Engine
 		d := DeploymentResult{Alias: c.Alias, Class: c.Class, ClassHash: h, Address: addr,
 			ConstructorCalldata: calldata, Caller: caller}
 		info, err := ex.Deploy(addr, h, calldata, caller)
+		sc.JIT.Add(ex.JIT)
 		d.Constructor, d.SyscallCounts = info, ex.SyscallCounts
 		if err != nil {
 			d.Err = asError(err)
@@ -370,10 +376,11 @@ func (sc *Scenario) Run(costs []uint64) (*ScenarioResult, error) {
 			}
 		}
 		ex := NewExecutor(st, sc.Block, tx)
-		ex.BuiltinCosts = costs
+		ex.BuiltinCosts, ex.Engine = costs, sc.Engine
 		c := Call{ContractAddress: addr, EntryPointType: kind, Selector: class.Selector(s.EntryPoint),
 			Calldata: calldata, Caller: caller, CallType: CallTypeCall, InitialGas: DefaultInitialGas}
 		info, err := ex.Execute(c)
+		sc.JIT.Add(ex.JIT)
 		r := StepResult{Index: i, Step: s, Address: addr, Selector: c.Selector, EntryPointType: kind,
 			Calldata: calldata, Caller: caller, Info: info, SyscallCounts: ex.SyscallCounts}
 		if err != nil {

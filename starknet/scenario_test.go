@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/cairn-vm/cairn/internal/corpusdir"
+	"github.com/cairn-vm/cairn/jit"
 	"github.com/cairn-vm/cairn/starknet"
 )
 
@@ -24,7 +25,19 @@ var callFields = []string{"failure_flag", "retdata", "gas_consumed", "n_steps", 
 // TestScenarios replays every scenario of the corpus's calls/ folder with
 // both builtin-cost tables and compares each call, inner calls included,
 // and each deployment with the reference results field by field.
+// Under the JIT too: the same results, with compiled code running.
 func TestScenarios(t *testing.T) {
+	var stats jit.Stats
+	for _, engine := range []string{"interp", "jit"} {
+		t.Run(engine, func(t *testing.T) { testScenarios(t, engine, &stats) })
+	}
+	if jit.Available() && stats.Entries == 0 {
+		t.Error("no call entered compiled code")
+	}
+	t.Logf("jit: %+v", stats)
+}
+
+func testScenarios(t *testing.T, engine string, stats *jit.Stats) {
 	dir := filepath.Join(corpusdir.OrSkip(t), "calls")
 	files, err := filepath.Glob(filepath.Join(dir, "scenarios", "*.json"))
 	if err != nil || len(files) == 0 {
@@ -47,7 +60,9 @@ func TestScenarios(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				sc.Engine = engine
 				res, err := sc.Run(costs)
+				stats.Add(sc.JIT)
 				if err != nil {
 					t.Fatal(err)
 				}

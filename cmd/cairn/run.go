@@ -28,6 +28,7 @@ func cmdRun(args []string) error {
 		entrypoint   = fs.String("entrypoint", "main", "function to run")
 		maxSteps     = fs.Int("max_steps", 0, "stop with an error after this many steps (0: no limit)")
 		engine       = fs.String("engine", "interp", "execution engine: interp, jit or auto")
+		differential = fs.Bool("differential", false, "run the interpreter too and stop at the first difference from --engine")
 		showTrace    = fs.Bool("show_trace", false, "on error, print the Cairo traceback")
 		noSecure     = fs.Bool("no_secure_run", false, "skip the relocation-safety checks")
 	)
@@ -60,6 +61,7 @@ func cmdRun(args []string) error {
 		Entrypoint:       *entrypoint,
 		Engine:           *engine,
 		NoSecureRun:      *noSecure,
+		Differential:     *differential,
 	})
 	if err != nil {
 		var ve *vm.VMError
@@ -106,6 +108,10 @@ func cmdRun(args []string) error {
 		fmt.Printf("Number of steps: %d\nMemory holes: %d\n", r.Steps, r.MemoryHoles)
 		for name, n := range r.Builtins {
 			fmt.Printf("%s_builtin: %d instances\n", name, n)
+		}
+		if j := res.JIT; j.Entries > 0 || j.Fallbacks > 0 {
+			fmt.Printf("JIT: %d entries into compiled code, %d steps handed to the interpreter from it, %d run by it outside, %d fallbacks\n",
+				j.Entries, j.SlowSteps, j.InterpSteps, j.Fallbacks)
 		}
 	}
 	return nil
