@@ -189,7 +189,7 @@ func wasmRuntime() (wazero.Runtime, error) {
 		}
 		rt = wazero.NewRuntimeWithConfig(ctx, cfg)
 		b := rt.NewHostModuleBuilder("cairn")
-		fns := [numHosts]api.GoModuleFunc{hostStepFn, hostFlushFn, hostMarkFn}
+		fns := [numHosts]api.GoModuleFunc{hostStepFn, hostFlushFn, hostMarkFn, hostSmallFn}
 		for i := range numHosts {
 			sig := hostSigs[i]
 			params := make([]api.ValueType, len(sig.Params))
@@ -198,7 +198,7 @@ func wasmRuntime() (wazero.Runtime, error) {
 			}
 			results := make([]api.ValueType, len(sig.Results))
 			for k := range results {
-				results[k] = api.ValueTypeI32
+				results[k] = api.ValueType(sig.Results[k])
 			}
 			b.NewFunctionBuilder().WithGoModuleFunction(fns[i], params, results).Export(hostNames[i])
 		}

@@ -14,16 +14,21 @@ const (
 	hostStep  = iota // () -> status: Go runs one step (hints first) with the interpreter
 	hostFlush        // (): Go takes the trace entries waiting in linear memory
 	hostMark         // (block): Go marks the block's instruction words accessed
+	hostSmall        // (cell) -> i64: the felt as a small signed integer, or notSmall
 	numHosts
 )
 
-var hostNames = [numHosts]string{"step", "flush", "mark"}
+var hostNames = [numHosts]string{"step", "flush", "mark", "small"}
 
 var hostSigs = [numHosts]wasm.FuncType{
 	{Results: []wasm.ValType{wasm.I32}},
 	{},
 	{Params: []wasm.ValType{wasm.I32}},
+	{Params: []wasm.ValType{wasm.I32}, Results: []wasm.ValType{wasm.I64}},
 }
+
+// notSmall is what hostSmall returns for a felt that is no pointer offset.
+const notSmall = -1 << 63
 
 // Field operations the compiled code does on cells.
 const (
@@ -98,7 +103,7 @@ type compiler struct {
 
 	locals []wasm.ValType
 	fe     *feltwasm.Emitter
-	mulFn  wasm.FuncIdx
+	fns    [3]wasm.FuncIdx // feltAdd, feltSub, feltMul as functions
 }
 
 // compileModule builds the wasm module of a program's analysis.
@@ -120,11 +125,11 @@ func compileModule(a *analysis, trace bool) ([]byte, error) {
 		cp.locals = append(cp.locals, t)
 		return uint32(len(cp.locals) - 1)
 	})
-	mulFn, err := feltwasm.AddMulFunc(m)
+	fns, err := feltFuncs(m)
 	if err != nil {
 		return nil, err
 	}
-	cp.mulFn = mulFn
+	cp.fns = fns
 	if err := cp.run(); err != nil {
 		return nil, err
 	}
@@ -802,8 +807,42 @@ func (cp *compiler) felt(op int, dst, a, b uint32) {
 	case feltSub:
 		cp.fe.Sub(&cp.c, d, x, y)
 	default:
-		feltwasm.CallMul(&cp.c, cp.mulFn, d, x, y)
+		feltwasm.CallMul(&cp.c, cp.fns[feltMul], d, x, y)
 	}
+}
+
+// feltCall emits dst = a op b as a call: the form for the paths an
+// instruction rarely takes (a known dst to compare with, a deduced
+// operand), which would otherwise fill the instruction cache with copies
+// of the arithmetic.
+func (cp *compiler) feltCall(op int, dst, a, b uint32) {
+	feltwasm.CallMul(&cp.c, cp.fns[op], feltwasm.At(dst, 0), feltwasm.At(a, 0), feltwasm.At(b, 0))
+}
+
+// feltFuncs defines the add and sub functions (the multiply is
+// feltwasm's) of a module.
+func feltFuncs(m *wasm.Module) ([3]wasm.FuncIdx, error) {
+	var fns [3]wasm.FuncIdx
+	for _, op := range []int{feltAdd, feltSub} {
+		l := feltwasm.NewLocals(len(feltwasm.MulFuncType.Params))
+		e := feltwasm.NewEmitter(l.New)
+		var c wasm.Code
+		d, x, y := feltwasm.At(0, 0), feltwasm.At(1, 0), feltwasm.At(2, 0)
+		if op == feltAdd {
+			e.Add(&c, d, x, y)
+		} else {
+			e.Sub(&c, d, x, y)
+		}
+		c.End()
+		f, err := m.AddFunction(feltwasm.MulFuncType, l.Types(), &c)
+		if err != nil {
+			return fns, err
+		}
+		fns[op] = f
+	}
+	f, err := feltwasm.AddMulFunc(m)
+	fns[feltMul] = f
+	return fns, err
 }
 
 func (cp *compiler) assert(i *instr) {
@@ -884,7 +923,7 @@ func (cp *compiler) assert(i *instr) {
 				c.If(wasm.BlockEmpty)
 				c.I32Const(tempCell)
 				c.LocalSet(lT2)
-				cp.felt(op, lT2, lOp0, lOp1)
+				cp.feltCall(op, lT2, lOp0, lOp1)
 				c.I32Const(tempCell)
 				c.I32Const(0)
 				c.I32Store(mem(vm.CellSegOffset))
@@ -904,7 +943,7 @@ func (cp *compiler) assert(i *instr) {
 				cp.op1Writable(i)
 				c.I32And()
 				c.If(wasm.BlockEmpty)
-				cp.felt(feltSub, lOp1, lDst, lOp0)
+				cp.feltCall(feltSub, lOp1, lDst, lOp0)
 				c.LocalGet(lOp1)
 				c.I32Const(0)
 				c.I32Store(mem(vm.CellSegOffset))
@@ -919,15 +958,15 @@ func (cp *compiler) assert(i *instr) {
 				cp.kindIs(lK0, vm.KindUnknown)
 				c.I32And()
 				c.If(wasm.BlockEmpty)
-				cp.felt(feltSub, lOp0, lDst, lOp1)
+				cp.feltCall(feltSub, lOp0, lDst, lOp1)
 				c.LocalGet(lOp0)
 				c.I32Const(0)
 				c.I32Store(mem(vm.CellSegOffset))
 				cp.setKind(lOp0, vm.KindFelt)
 				c.BrTo(ok)
 				c.End()
-				if in.Op1 == vm.Op1Imm && i.immSmall {
-					cp.ptrPlusImm(i, ok, body)
+				if in.Op1 != vm.Op1Imm || i.immSmall {
+					cp.ptrPlus(i, ok, body)
 				}
 			}
 		}
@@ -942,20 +981,36 @@ func (cp *compiler) assert(i *instr) {
 	}, nil)
 }
 
-// ptrPlusImm: op0 a pointer, res = op0 + imm; dst unknown (written) or a
-// pointer (compared).
-func (cp *compiler) ptrPlusImm(i *instr, ok, slow wasm.Label) {
+// ptrPlus: op0 a pointer, res = op0 + imm or op0 + op1 (a felt); dst
+// unknown (written) or a pointer (compared).
+func (cp *compiler) ptrPlus(i *instr, ok, slow wasm.Label) {
 	c := &cp.c
+	imm := i.in.Op1 == vm.Op1Imm
 	cp.kindIs(lK0, vm.KindPtr)
+	if !imm {
+		cp.kindIs(lK1, vm.KindFelt)
+		c.I32And()
+	}
 	c.If(wasm.BlockEmpty)
-	// offset + imm, which must stay non-negative.
+	// offset + n; n is the immediate, or
+	// op1 as a small integer (Go converts it out of Montgomery form).
 	c.LocalGet(lOp0)
 	c.I64Load(mem(0))
-	c.I64Const(int64(i.immInt))
+	if imm {
+		c.I64Const(int64(i.immInt))
+	} else {
+		c.LocalGet(lOp1)
+		c.Call(hostSmall)
+		c.LocalTee(lW)
+		c.I64Const(notSmall)
+		c.I64Eq()
+		c.BrIfTo(slow)
+		c.LocalGet(lW)
+	}
 	c.I64Add()
 	c.LocalTee(lW)
-	c.I64Const(0)
-	c.I64LtS()
+	c.I64Const(1 << 62) // the offset must stay in [0, 2^62), as vm.Add demands
+	c.I64GeU()
 	c.BrIfTo(slow)
 	cp.kindIs(lKD, vm.KindUnknown)
 	c.If(wasm.BlockEmpty)

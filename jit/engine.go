@@ -23,6 +23,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
 
+	"github.com/cairn-vm/cairn/asm"
 	"github.com/cairn-vm/cairn/interp"
 	"github.com/cairn-vm/cairn/vm"
 )
@@ -374,4 +375,17 @@ func hostMarkFn(ctx context.Context, _ api.Module, stack []uint64) {
 			m.MarkAccessed(vm.Relocatable{Segment: r.progSeg, Offset: ins.pc + 1})
 		}
 	}
+}
+
+// hostSmallFn converts a felt cell to the small signed integer pointer
+// arithmetic adds, as the interpreter's vm.Add does.
+func hostSmallFn(ctx context.Context, _ api.Module, stack []uint64) {
+	r := runOf(ctx)
+	f := (*asm.Felt)(unsafe.Add(r.sp.base, uint32(stack[0])))
+	n, ok := vm.SmallInt(f)
+	if !ok {
+		stack[0] = 1 << 63 // notSmall
+		return
+	}
+	stack[0] = uint64(int64(n))
 }
