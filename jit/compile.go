@@ -504,9 +504,22 @@ func (cp *compiler) setKind(l uint32, k uint8) {
 }
 
 // growAt raises the size of the segment whose table entry is at local e
-// past the offset in local off.
+// past the offset in local off. The execution segment keeps its size in
+// the control block (ctlExecSize), not in its entry.
 func (cp *compiler) growAt(e, off uint32) {
 	c := &cp.c
+	// e = the size word's address - segSize.
+	c.I32Const(ctlBase + 8*ctlExecSize - segSize)
+	c.LocalGet(e)
+	c.LocalGet(e)
+	cp.ctlLoad32(ctlExecSeg)
+	c.I32Const(segTabEntry)
+	c.I32Mul()
+	c.I32Const(segTabBase)
+	c.I32Add()
+	c.I32Eq()
+	c.Select()
+	c.LocalSet(e)
 	c.LocalGet(off)
 	c.I64ExtendI32U()
 	c.I64Const(1)
