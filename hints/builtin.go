@@ -403,21 +403,24 @@ ids.q, ids.r = divmod(ids.value, ids.div)`
 // maxDiv is PRIME // range_check_builtin.bound.
 var maxDiv = new(big.Int).Quo(primeBig, rcBound)
 
-// divisor reads ids.div and checks 0 < div <= PRIME // 2^128.
-func (c *Context) divisor() (*big.Int, error) {
-	dv, err := c.integer("div")
+// divisor reads ids.div and checks 0 < div <= PRIME // 2^128. small is
+// its value when it fits in 64 bits (so needs no big.Int), else 0.
+func (c *Context) divisor() (div vm.Value, small uint64, err error) {
+	div, err = c.integer("div")
 	if err != nil {
-		return nil, err
+		return vm.Value{}, 0, err
 	}
-	div := feltBig(dv)
-	if div.Sign() <= 0 || div.Cmp(maxDiv) > 0 {
-		return nil, fmt.Errorf("div=%s is out of the valid range.", pyHex(div))
+	if d, ok := feltUint64(&div); ok && d > 0 {
+		return div, d, nil // below 2^64 < PRIME // 2^128
 	}
-	return div, nil
+	if d := feltBig(div); d.Sign() <= 0 || d.Cmp(maxDiv) > 0 {
+		return vm.Value{}, 0, fmt.Errorf("div=%s is out of the valid range.", pyHex(d))
+	}
+	return div, 0, nil
 }
 
 func hintUnsignedDivRem(c *Context) error {
-	div, err := c.divisor()
+	dv, d, err := c.divisor()
 	if err != nil {
 		return err
 	}
@@ -428,7 +431,15 @@ func hintUnsignedDivRem(c *Context) error {
 	if !v.IsFelt() {
 		return errors.New("unsupported operand type(s) for divmod(): 'RelocatableValue' and 'int'")
 	}
-	q, r := pyDivMod(feltBig(v), div)
+	// Values and divisors below 2^64, nearly every call, are divided as
+	// machine integers: through big.Int this hint cost several times more.
+	if x, ok := feltUint64(&v); ok && d > 0 {
+		if err := c.Set("q", vm.IntValue(x/d)); err != nil {
+			return err
+		}
+		return c.Set("r", vm.IntValue(x%d))
+	}
+	q, r := pyDivMod(feltBig(v), feltBig(dv))
 	if err := c.SetBig("q", q); err != nil {
 		return err
 	}
@@ -456,10 +467,11 @@ ids.biased_q = q + ids.bound`
 var halfRCBound = new(big.Int).Rsh(rcBound, 1)
 
 func hintSignedDivRem(c *Context) error {
-	div, err := c.divisor()
+	dv, _, err := c.divisor()
 	if err != nil {
 		return err
 	}
+	div := feltBig(dv)
 	bv, err := c.integer("bound")
 	if err != nil {
 		return err

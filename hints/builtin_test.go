@@ -363,8 +363,11 @@ func divRemFixture(t *testing.T, value, div *big.Int) (*fixture, error) {
 
 func TestUnsignedDivRem(t *testing.T) {
 	maxDiv := new(big.Int).Quo(P, two128)
-	divs := []*big.Int{b(1), b(2), b(3), b(1 << 40), add(new(big.Int).Lsh(b(1), 64), b(13)), sub(maxDiv, b(1)), maxDiv}
-	for _, v := range edgeValues() {
+	two64 := new(big.Int).Lsh(b(1), 64)
+	divs := []*big.Int{b(1), b(2), b(3), b(1 << 40), sub(two64, b(1)), two64, add(two64, b(13)), sub(maxDiv, b(1)), maxDiv}
+	// Around 2^64, where the hint leaves machine integers for big.Int.
+	values := append(edgeValues(), sub(two64, b(1)), two64, b(1<<40+7))
+	for _, v := range values {
 		for _, d := range divs {
 			f, err := divRemFixture(t, v, d)
 			if err != nil {

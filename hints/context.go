@@ -30,48 +30,65 @@ type parsedRef struct {
 	apTracking vm.ApTracking
 	err        error
 
-	// Most references are [reg + k] or reg + k (casts aside); they are
-	// evaluated without walking the expression.
+	// Most references are [reg + k], reg + k or [[reg + k] + j] (casts
+	// aside); they are evaluated without walking the expression.
 	simple    simpleRef
 	simpleAP  bool
 	simpleOff int
+	innerOff  int // j of [[reg + k] + j]
 }
 
 type simpleRef uint8
 
 const (
-	notSimple   simpleRef = iota
-	simpleDeref           // [reg + off]
-	simpleAddr            // reg + off
+	notSimple      simpleRef = iota
+	simpleDeref              // [reg + off]
+	simpleAddr               // reg + off
+	simpleDerefPtr           // [[reg + off] + innerOff], the member of a struct a pointer points to
 )
+
+// plusConst splits e (casts aside) into x, x + k or x - k with a small
+// constant k.
+func plusConst(e expr) (x expr, k int, ok bool) {
+	e = stripCasts(e)
+	b, isBin := e.(*exprBin)
+	if !isBin {
+		return e, 0, true
+	}
+	c, isConst := stripCasts(b.b).(*exprConst)
+	if !isConst || !c.val.IsInt64() || (b.op != "+" && b.op != "-") {
+		return nil, 0, false
+	}
+	n := c.val.Int64()
+	if n > 1<<40 || n < -(1<<40) {
+		return nil, 0, false
+	}
+	if b.op == "-" {
+		n = -n
+	}
+	return stripCasts(b.a), int(n), true
+}
 
 // regPlusConst matches reg, reg + k and reg - k (casts aside) with a small k.
 func regPlusConst(e expr) (ap bool, off int, ok bool) {
-	switch e := stripCasts(e).(type) {
-	case *exprReg:
-		return e.ap, 0, true
-	case *exprBin:
-		r, isReg := stripCasts(e.a).(*exprReg)
-		k, isConst := stripCasts(e.b).(*exprConst)
-		if !isReg || !isConst || !k.val.IsInt64() || (e.op != "+" && e.op != "-") {
-			return false, 0, false
-		}
-		n := k.val.Int64()
-		if n > 1<<40 || n < -(1<<40) {
-			return false, 0, false
-		}
-		if e.op == "-" {
-			n = -n
-		}
-		return r.ap, int(n), true
+	x, k, ok := plusConst(e)
+	r, isReg := x.(*exprReg)
+	if !ok || !isReg {
+		return false, 0, false
 	}
-	return false, 0, false
+	return r.ap, k, true
 }
 
 func (pr *parsedRef) classify() {
 	if d, ok := stripCasts(pr.e).(*exprDeref); ok {
 		if ap, off, ok := regPlusConst(d.addr); ok {
 			pr.simple, pr.simpleAP, pr.simpleOff = simpleDeref, ap, off
+		} else if x, j, ok := plusConst(d.addr); ok {
+			if inner, isDeref := x.(*exprDeref); isDeref {
+				if ap, off, ok := regPlusConst(inner.addr); ok {
+					pr.simple, pr.simpleAP, pr.simpleOff, pr.innerOff = simpleDerefPtr, ap, off, j
+				}
+			}
 		}
 		return
 	}
@@ -502,25 +519,92 @@ func (c *Context) simpleAddr(b *binding) vm.Relocatable {
 	return c.State.FP.Add(b.ref.simpleOff)
 }
 
-// refValue is the value of a reference expression.
-func (c *Context) refValue(b *binding) (vm.Value, error) {
+// cellOf is the address of the cell a simple [..] reference denotes,
+// found without evaluating its expression. ok is false for other
+// references, and for a [[reg + k] + j] whose pointer is not an ordinary
+// one (see ptrAt) or would step below its segment: evaluation then finds
+// the address or the error.
+func (c *Context) cellOf(b *binding) (a vm.Relocatable, ok bool) {
 	switch b.ref.simple {
 	case simpleDeref:
-		return readCell(c.State.Mem, c.simpleAddr(b))
-	case simpleAddr:
+		return c.simpleAddr(b), true
+	case simpleDerefPtr:
+		p, ok := ptrAt(c.State.Mem, c.simpleAddr(b))
+		if !ok || p.Offset+b.ref.innerOff < 0 {
+			return vm.Relocatable{}, false
+		}
+		return p.Add(b.ref.innerOff), true
+	}
+	return vm.Relocatable{}, false
+}
+
+// refValue is the value of a reference expression.
+func (c *Context) refValue(b *binding) (vm.Value, error) {
+	if a, ok := c.cellOf(b); ok {
+		return readCell(c.State.Mem, a)
+	}
+	if b.ref.simple == simpleAddr {
 		return vm.PtrValue(c.simpleAddr(b)), nil
 	}
 	env := c.env(b)
 	return env.eval(b.ref.e)
 }
 
+// ptrAt reads the relocatable value at addr in place, without copying the
+// 40-byte cell out and back through the callers: the pointers of dict
+// accesses and struct members that most hints start from. ok is false for
+// anything else (an unknown cell, a felt, a cell outside the real
+// segments, a pointer that Memory.Get would relocate): the caller then
+// takes the general path, which reports the errors.
+func ptrAt(m *vm.Memory, addr vm.Relocatable) (p vm.Relocatable, ok bool) {
+	cell := m.CellPtr(addr.Segment, addr.Offset)
+	if cell == nil || cell.Kind() != vm.KindPtr || cell.Segment() < 0 && m.HasRelocationRules() {
+		return vm.Relocatable{}, false
+	}
+	return vm.Relocatable{Segment: cell.Segment(), Offset: cell.Offset()}, true
+}
+
 // memberAddr is the address a member path ends at.
 func (c *Context) memberAddr(name string, p *plan) (vm.Relocatable, error) {
+	a, err := c.structAddr(name, p)
+	if err != nil {
+		return vm.Relocatable{}, err
+	}
+	for _, s := range p.steps {
+		if s.hop {
+			if next, ok := ptrAt(c.State.Mem, a); ok {
+				a = next
+			} else {
+				v, err := readCell(c.State.Mem, a)
+				if err != nil {
+					return vm.Relocatable{}, err
+				}
+				if !v.IsPtr() {
+					return vm.Relocatable{}, fmt.Errorf("ids.%s: the pointer at %s is %s, not a relocatable value", name, a, v)
+				}
+				a = v.Ptr()
+			}
+		}
+		a = a.Add(s.off)
+	}
+	return a, nil
+}
+
+// structAddr is the address of the struct a member path starts from.
+func (c *Context) structAddr(name string, p *plan) (vm.Relocatable, error) {
 	var base vm.Value
 	var err error
+	if a, ok := c.cellOf(p.b); ok {
+		if p.base == baseStructAddr {
+			return a, nil
+		}
+		if ptr, ok := ptrAt(c.State.Mem, a); ok {
+			return ptr, nil
+		}
+	} else if p.base == basePtrValue && p.b.ref.simple == simpleAddr {
+		return c.simpleAddr(p.b), nil // cast(reg + k, T*): the struct is at reg + k
+	}
 	switch {
-	case p.base == baseStructAddr && p.b.ref.simple == simpleDeref:
-		base = vm.PtrValue(c.simpleAddr(p.b))
 	case p.base == baseStructAddr:
 		env := c.env(p.b)
 		base, err = env.eval(stripCasts(p.b.ref.e).(*exprDeref).addr)
@@ -533,21 +617,7 @@ func (c *Context) memberAddr(name string, p *plan) (vm.Relocatable, error) {
 	if !base.IsPtr() {
 		return vm.Relocatable{}, fmt.Errorf("ids.%s: the struct address %s is not relocatable", name, base)
 	}
-	a := base.Ptr()
-	for _, s := range p.steps {
-		if s.hop {
-			v, err := readCell(c.State.Mem, a)
-			if err != nil {
-				return vm.Relocatable{}, err
-			}
-			if !v.IsPtr() {
-				return vm.Relocatable{}, fmt.Errorf("ids.%s: the pointer at %s is %s, not a relocatable value", name, a, v)
-			}
-			a = v.Ptr()
-		}
-		a = a.Add(s.off)
-	}
-	return a, nil
+	return base.Ptr(), nil
 }
 
 // Get returns the value of ids.name: the value of a felt or pointer
@@ -580,14 +650,13 @@ func (c *Context) valueOf(name string, p *plan, out *vm.Value) error {
 		return fmt.Errorf("ids.%s has type '%s': read its members or its address", name, p.final)
 	}
 	var a vm.Relocatable
-	switch {
-	case len(p.steps) > 0:
+	if len(p.steps) > 0 {
 		if a, err = c.memberAddr(name, p); err != nil {
 			return err
 		}
-	case p.b.ref.simple == simpleDeref:
-		a = c.simpleAddr(p.b)
-	default:
+	} else if cell, ok := c.cellOf(p.b); ok {
+		a = cell
+	} else {
 		v, err := c.refValue(p.b)
 		if err != nil {
 			return err
@@ -696,6 +765,11 @@ func (c *Context) Addr(name string) (vm.Relocatable, error) {
 		env := c.env(p.b)
 		v, err = env.eval(d.addr)
 	case len(p.steps) == 0 && p.final.kind == typePointer:
+		if cell, ok := c.cellOf(p.b); ok {
+			if a, ok := ptrAt(c.State.Mem, cell); ok {
+				return a, nil
+			}
+		}
 		v, err = c.refValue(p.b)
 	case len(p.steps) > 0 && (p.final.kind == typeStruct || p.final.kind == typeTuple):
 		a, err := c.memberAddr(name, p)
@@ -731,8 +805,8 @@ func (c *Context) CellAddr(name string) (vm.Relocatable, error) {
 	if len(p.steps) > 0 {
 		return c.memberAddr(name, p)
 	}
-	if p.b.ref.simple == simpleDeref {
-		return c.simpleAddr(p.b), nil
+	if a, ok := c.cellOf(p.b); ok {
+		return a, nil
 	}
 	d, ok := stripCasts(p.b.ref.e).(*exprDeref)
 	if !ok {

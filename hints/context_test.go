@@ -2,6 +2,7 @@ package hints
 
 import (
 	"errors"
+	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -122,6 +123,48 @@ func TestIdsReferences(t *testing.T) {
 	// The reference in the hint's flow wins over a constant of the same name.
 	f.putBig(f.fp(9), b(123))
 	check("SHADOW", vm.IntValue(123))
+}
+
+// [[reg + k] + j] references are read without evaluating the expression
+// when the inner cell holds an ordinary pointer; every other case must
+// give what evaluation gives, errors included.
+func TestIdsDerefPtrMatchesEval(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		inner func(f *fixture, arr vm.Relocatable) // what [fp - 4] holds
+	}{
+		{"pointer", func(f *fixture, arr vm.Relocatable) { f.put(f.fp(-4), vm.PtrValue(arr.Add(1))) }},
+		{"felt", func(f *fixture, arr vm.Relocatable) { f.putBig(f.fp(-4), b(3)) }},
+		{"unknown", func(f *fixture, arr vm.Relocatable) {}},
+		{"below the segment", func(f *fixture, arr vm.Relocatable) { f.put(f.fp(-4), vm.PtrValue(arr)) }},
+	} {
+		f := newFixture(t, codeAlloc, 0,
+			tref{name: "dd", value: "[cast([fp + (-4)] + (-1), felt*)]"},
+			tref{name: "dd2", value: "[cast([fp + (-4)] + 2, felt*)]"})
+		c := f.ctx()
+		arr := f.st.Mem.AddSegment()
+		f.putBig(arr, b(70))
+		tc.inner(f, arr)
+		for _, name := range []string{"dd", "dd2"} {
+			if got := c.h.roots[name].ref.simple; got != simpleDerefPtr {
+				t.Fatalf("%s is not classified as [[reg + k] + j] (%d)", name, got)
+			}
+			env := c.env(c.h.roots[name])
+			want, wantErr := env.eval(c.h.roots[name].ref.e)
+			got, err := c.Get(name)
+			if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() || err == nil && !got.Equal(want) {
+				t.Errorf("%s: Get(%s) = %s, %v; evaluation gives %s, %v", tc.name, name, got, err, want, wantErr)
+			}
+			addr, err := c.CellAddr(name)
+			want, wantErr = env.eval(stripCasts(c.h.roots[name].ref.e).(*exprDeref).addr)
+			if wantErr == nil && !want.IsPtr() {
+				wantErr = fmt.Errorf("ids.%s: address %s is not relocatable", name, want)
+			}
+			if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() || err == nil && !vm.PtrValue(addr).Equal(want) {
+				t.Errorf("%s: CellAddr(%s) = %s, %v; evaluation gives %s, %v", tc.name, name, addr, err, want, wantErr)
+			}
+		}
+	}
 }
 
 func TestIdsStructs(t *testing.T) {

@@ -77,7 +77,7 @@ func (d *DictData) Lookup(k vm.Value) (v vm.Value, ok bool) {
 	if !d.hasDefault {
 		return vm.Value{}, false
 	}
-	d.Set(k, d.def)
+	d.insert(k, d.def)
 	return d.def, true
 }
 
@@ -91,12 +91,17 @@ func (d *DictData) Get(k vm.Value) (vm.Value, error) {
 }
 
 // Set is d[k] = v.
-func (d *DictData) Set(k, v vm.Value) {
-	k = dictKey(k)
-	if _, ok := d.vals[k]; !ok {
+func (d *DictData) Set(k, v vm.Value) { d.insert(dictKey(k), dictKey(v)) }
+
+// insert is Set for a normalised key and value. One map assignment both
+// stores the value and, through the map's length, tells a new key from an
+// old one: a lookup first would hash the 40-byte key twice.
+func (d *DictData) insert(k, v vm.Value) {
+	n := len(d.vals)
+	d.vals[k] = v
+	if len(d.vals) > n {
 		d.keys = append(d.keys, k)
 	}
-	d.vals[k] = dictKey(v)
 }
 
 // Copy is dict(d): a plain dict with the same items in the same order (a

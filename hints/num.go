@@ -68,6 +68,13 @@ func feltBig(v vm.Value) *big.Int {
 	return f.BigInt()
 }
 
+// feltUint64 returns the integer value of a felt when it is below 2^64:
+// one conversion out of Montgomery form, no big.Int.
+func feltUint64(v *vm.Value) (uint64, bool) {
+	l := v.FeltRef().Regular()
+	return l[0], l[1]|l[2]|l[3] == 0
+}
+
 // bigValue returns the felt value of an integer, reduced modulo PRIME (a
 // Python int written to memory).
 func bigValue(v *big.Int) vm.Value {

@@ -3,9 +3,11 @@ package hints
 import (
 	"errors"
 	"fmt"
-	"github.com/cairn-vm/cairn/asm"
 	"math/big"
+	"slices"
 	"sort"
+
+	"github.com/cairn-vm/cairn/asm"
 
 	"github.com/cairn-vm/cairn/vm"
 )
@@ -40,9 +42,6 @@ type indexLists map[vm.Value][]int
 // element to pop is the last one. The scope holds a *intStack, popped in
 // place (a Python list is a reference too).
 type intStack []int
-
-// valueStack is a Python list of memory values used through pop().
-type valueStack []vm.Value
 
 // scopeIndexLists returns the indexLists scope variable name.
 func (c *Context) scopeIndexLists(name string) (indexLists, error) {
@@ -85,13 +84,17 @@ func (c *Context) popInt(name string) (int, error) {
 	return top, nil
 }
 
+// valueStack is a Python list of memory values used through pop(). The
+// scope holds a *valueStack, popped in place, like an intStack.
+type valueStack []vm.Value
+
 // scopeValueStack returns the valueStack scope variable name.
-func (c *Context) scopeValueStack(name string) (valueStack, error) {
+func (c *Context) scopeValueStack(name string) (*valueStack, error) {
 	v, ok := c.ScopeGet(name)
 	if !ok {
 		return nil, fmt.Errorf("name '%s' is not defined", name)
 	}
-	s, ok := v.(valueStack)
+	s, ok := v.(*valueStack)
 	if !ok {
 		return nil, fmt.Errorf("scope variable %s is %T, not a list", name, v)
 	}
@@ -210,16 +213,18 @@ func hintSquashDict(c *Context) error {
 	}
 	lists := indexLists{}
 	var keys valueStack
+	mem := c.Mem()
 	for i, count := 0, loopCount(n); i < count; i++ {
-		k, err := c.Read(address.Add(size * i))
-		if err != nil {
-			return err
+		var k vm.Value
+		if a := address.Add(size * i); !mem.GetInto(a, &k) {
+			return unknownCellError(a)
 		}
 		k = dictKey(k)
-		if _, seen := lists[k]; !seen {
+		idx, seen := lists[k]
+		if !seen {
 			keys = append(keys, k)
 		}
-		lists[k] = append(lists[k], i)
+		lists[k] = append(idx, i)
 	}
 	if len(keys) == 0 {
 		return errors.New("IndexError: list index out of range")
@@ -237,16 +242,18 @@ func hintSquashDict(c *Context) error {
 		keys[i], keys[j] = keys[j], keys[i]
 	}
 	c.ScopeSet("access_indices", lists)
-	c.ScopeSet("keys", keys)
+	c.ScopeSet("keys", &keys)
 	if err := c.Set("big_keys", boolValue(bigKeys)); err != nil {
 		return err
 	}
 	first := keys[len(keys)-1]
-	c.ScopeSet("keys", keys[:len(keys)-1])
+	keys = keys[:len(keys)-1]
 	if err := c.Set("first_key", first); err != nil {
 		return err
 	}
-	c.ScopeSet("key", scopeValue(first))
+	// key is kept as the memory value it is (scopeMemValue reads it back
+	// without converting through a big.Int).
+	c.ScopeSet("key", first)
 	return nil
 }
 
@@ -259,15 +266,22 @@ func hintSquashFirstIteration(c *Context) error {
 	if err != nil {
 		return err
 	}
-	stack := append(intStack(nil), idx...)
-	sort.Sort(sort.Reverse(sort.IntSlice(stack)))
-	if len(stack) == 0 {
+	if len(idx) == 0 {
 		return errors.New("IndexError: pop from empty list")
 	}
-	cur := stack[len(stack)-1]
-	stack = stack[:len(stack)-1]
-	c.ScopeSet("current_access_indices", &stack)
-	c.ScopeSet("current_access_index", big.NewInt(int64(cur)))
+	// The list the previous key left (empty by now) is reused: nothing but
+	// these hints holds it, and the loop runs once per key.
+	stack, ok := c.reusableIntStack("current_access_indices")
+	if !ok {
+		stack = new(intStack)
+	}
+	*stack = append((*stack)[:0], idx...)
+	slices.Sort(*stack)
+	slices.Reverse(*stack)
+	cur := (*stack)[len(*stack)-1]
+	*stack = (*stack)[:len(*stack)-1]
+	c.ScopeSet("current_access_indices", stack)
+	c.setScopeIndex("current_access_index", cur)
 	rc, err := c.Get("range_check_ptr")
 	if err != nil {
 		return err
@@ -276,6 +290,28 @@ func hintSquashFirstIteration(c *Context) error {
 		return fmt.Errorf("cannot write memory at %s: not a relocatable address", pyStr(rc))
 	}
 	return c.Write(rc.Ptr(), vm.IntValue(uint64(cur)))
+}
+
+// reusableIntStack returns the intStack scope variable name when there is
+// one, for a hint that is about to replace it with a new list.
+func (c *Context) reusableIntStack(name string) (*intStack, bool) {
+	v, _ := c.ScopeGet(name)
+	s, ok := v.(*intStack)
+	return s, ok && s != nil
+}
+
+// setScopeIndex sets the integer scope variable name to n. A *big.Int it
+// already holds is updated in place: only the squash hints create and read
+// current_access_index, none keeps it, and the loop sets it once per
+// access, where a new big.Int each time was a large part of its cost.
+func (c *Context) setScopeIndex(name string, n int) {
+	if v, ok := c.ScopeGet(name); ok {
+		if x, ok := v.(*big.Int); ok && x != nil {
+			x.SetInt64(int64(n))
+			return
+		}
+	}
+	c.ScopeSet(name, big.NewInt(int64(n)))
 }
 
 const codeSquashSkipLoop = "ids.should_skip_loop = 0 if current_access_indices else 1"
@@ -303,7 +339,12 @@ func hintSquashCheckAccessIndex(c *Context) error {
 	}
 	var delta vm.Value
 	if cur.IsInt64() {
-		delta = vm.FeltValue(asm.FeltFromInt64(int64(next) - cur.Int64() - 1))
+		// Usually a small non-negative number: IntValue has those ready.
+		if d := int64(next) - cur.Int64() - 1; d >= 0 {
+			delta = vm.IntValue(uint64(d))
+		} else {
+			delta = vm.FeltValue(asm.FeltFromInt64(d))
+		}
 	} else {
 		d := big.NewInt(int64(next))
 		d.Sub(d, cur)
@@ -312,7 +353,7 @@ func hintSquashCheckAccessIndex(c *Context) error {
 	if err := c.Set("loop_temps.index_delta_minus1", delta); err != nil {
 		return err
 	}
-	c.ScopeSet("current_access_index", big.NewInt(int64(next)))
+	c.setScopeIndex("current_access_index", next)
 	return nil
 }
 
@@ -363,7 +404,7 @@ func hintSquashAssertLenKeys(c *Context) error {
 	if err != nil {
 		return err
 	}
-	if len(keys) != 0 {
+	if len(*keys) != 0 {
 		return errors.New("AssertionError: len(keys) == 0")
 	}
 	return nil
@@ -377,14 +418,14 @@ func hintSquashNextKey(c *Context) error {
 	if err != nil {
 		return err
 	}
-	if len(keys) == 0 {
+	if len(*keys) == 0 {
 		return errors.New("No keys left but remaining_accesses > 0.")
 	}
-	k := keys[len(keys)-1]
-	c.ScopeSet("keys", keys[:len(keys)-1])
+	k := (*keys)[len(*keys)-1]
+	*keys = (*keys)[:len(*keys)-1]
 	if err := c.Set("next_key", k); err != nil {
 		return err
 	}
-	c.ScopeSet("key", scopeValue(k))
+	c.ScopeSet("key", k)
 	return nil
 }

@@ -1,6 +1,10 @@
 package vm
 
-import "github.com/cairn-vm/cairn/asm"
+import (
+	"math/big"
+
+	"github.com/cairn-vm/cairn/asm"
+)
 
 // BitwiseBuiltin is cairo-lang's BitwiseBuiltinRunner: instances of 5
 // cells x, y, x&y, x^y, x|y, with x and y below 2^total_n_bits (251).
@@ -35,12 +39,15 @@ func (b *BitwiseBuiltin) InitSegments(m *Memory) {
 	m.SetDeducer(b.base.Segment, b)
 }
 
-func (b *BitwiseBuiltin) input(at Relocatable, v Value) ([4]uint64, error) {
-	if !v.IsFelt() {
-		return [4]uint64{}, builtinErr(b.name, at, ErrBuiltinInput,
-			"%s builtin: Expected integer at address %s. Got: %s.", b.name, at, v)
+// input converts the felt in the known cell c at `at` out of Montgomery
+// form into *l and checks its bound. The cell is read in place; a
+// relocatable value is reported as Memory.Get reads it (relocated).
+func (b *BitwiseBuiltin) input(m *Memory, at Relocatable, c *Value, l *[4]uint64) error {
+	if c.Kind() != KindFelt {
+		return builtinErr(b.name, at, ErrBuiltinInput,
+			"%s builtin: Expected integer at address %s. Got: %s.", b.name, at, m.Get(at))
 	}
-	l := v.FeltRef().Regular()
+	*l = c.FeltRef().Regular()
 	bits := b.totalBits
 	ok := true
 	for i := bits / 64; i < 4 && ok; i++ {
@@ -51,10 +58,10 @@ func (b *BitwiseBuiltin) input(at Relocatable, v Value) ([4]uint64, error) {
 		ok = w == 0
 	}
 	if !ok {
-		return l, builtinErr(b.name, at, ErrBuiltinInput,
-			"%s builtin: Expected integer at address %s to be smaller than 2^%d. Got: %s.", b.name, at, bits, v)
+		return builtinErr(b.name, at, ErrBuiltinInput,
+			"%s builtin: Expected integer at address %s to be smaller than 2^%d. Got: %s.", b.name, at, bits, c.f.String())
 	}
-	return l, nil
+	return nil
 }
 
 // Deduce computes the and/xor/or cell of an instance from x and y.
@@ -93,42 +100,46 @@ func (b *BitwiseBuiltin) output(m *Memory, addr Relocatable, out *asm.Felt) (boo
 		return false, nil
 	}
 	if !b.lastOK || b.lastInst != inst {
+		// The inputs are read in place: this runs for nearly every
+		// instance of a bitwise-heavy program, where copying the two
+		// 40-byte cells out cost as much as the conversions.
 		xAddr := addr.Add(-idx)
 		yAddr := xAddr.Add(1)
-		x, y := m.Get(xAddr), m.Get(yAddr)
-		if !x.Known() || !y.Known() {
+		xc, yc := m.CellPtr(xAddr.Segment, xAddr.Offset), m.CellPtr(yAddr.Segment, yAddr.Offset)
+		if xc == nil || yc == nil || xc.Kind() == KindUnknown || yc.Kind() == KindUnknown {
 			return false, nil
 		}
-		xl, err := b.input(xAddr, x)
-		if err != nil {
+		b.lastOK = false
+		if err := b.input(m, xAddr, xc, &b.lastX); err != nil {
 			return false, err
 		}
-		yl, err := b.input(yAddr, y)
-		if err != nil {
+		if err := b.input(m, yAddr, yc, &b.lastY); err != nil {
 			return false, err
 		}
-		b.lastX, b.lastY, b.lastInst, b.lastOK = xl, yl, inst, true
+		b.lastInst, b.lastOK = inst, true
 	}
-	var r [4]uint64
-	for i := range r {
-		x, y := b.lastX[i], b.lastY[i]
-		switch idx {
-		case 2:
-			r[i] = x & y
-		case 3:
-			r[i] = x ^ y
-		default:
-			r[i] = x | y
-		}
+	// The result is below 2^251 < P, so one product with R^2 puts it in
+	// Montgomery form (what Felt.SetLimbs does after checking the bound).
+	x, y := &b.lastX, &b.lastY
+	var r asm.Felt
+	switch idx {
+	case 2:
+		r = asm.Felt{x[0] & y[0], x[1] & y[1], x[2] & y[2], x[3] & y[3]}
+	case 3:
+		r = asm.Felt{x[0] ^ y[0], x[1] ^ y[1], x[2] ^ y[2], x[3] ^ y[3]}
+	default:
+		r = asm.Felt{x[0] | y[0], x[1] | y[1], x[2] | y[2], x[3] | y[3]}
 	}
-	out.SetLimbs(r)
+	out.Mul(&r, &montR2)
 	return true, nil
 }
 
-// VerifyAutoDeductions checks the output cells the program wrote itself.
-func (b *BitwiseBuiltin) VerifyAutoDeductions(m *Memory) error {
-	return b.verifyCells(m, b.verified.has)
-}
+// montR2 holds R^2 mod P in its limbs (it is R in Montgomery form): the
+// Montgomery product of regular limbs v and montR2 is v in Montgomery form.
+var montR2 = func() (f asm.Felt) {
+	f.SetBigInt(new(big.Int).Lsh(big.NewInt(1), 256))
+	return f
+}()
 
 // UsedDilutedCheckUnits is the bitwise instance's diluted units.
 func (b *BitwiseBuiltin) UsedDilutedCheckUnits(spacing, nBits int) int {

@@ -89,8 +89,3 @@ func (b *ECOpBuiltin) compute(m *Memory, addr Relocatable) (Value, bool, error) 
 	b.lastInst, b.last, b.lastOK = inst, r, true
 	return FeltValue(r[idx-5]), true, nil
 }
-
-// VerifyAutoDeductions checks the r cells the program wrote itself.
-func (b *ECOpBuiltin) VerifyAutoDeductions(m *Memory) error {
-	return b.verifyCells(m, b.verified.has)
-}

@@ -49,8 +49,3 @@ func (b *PedersenBuiltin) compute(m *Memory, addr Relocatable) (Value, bool, err
 	}
 	return FeltValue(asm.Pedersen(x.FeltRef(), y.FeltRef())), true, nil
 }
-
-// VerifyAutoDeductions checks the hash cells the program wrote itself.
-func (b *PedersenBuiltin) VerifyAutoDeductions(m *Memory) error {
-	return b.verifyCells(m, b.verified.has)
-}

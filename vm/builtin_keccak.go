@@ -112,11 +112,6 @@ func (b *KeccakBuiltin) compute(m *Memory, addr Relocatable) (Value, bool, error
 	return FeltValue(out[idx-keccakInputs]), true, nil
 }
 
-// VerifyAutoDeductions checks the output cells the program wrote itself.
-func (b *KeccakBuiltin) VerifyAutoDeductions(m *Memory) error {
-	return b.verifyCells(m, b.verified.has)
-}
-
 // UsedDilutedCheckUnits is the keccak instance's diluted units (2^18 /
 // n_bits).
 func (b *KeccakBuiltin) UsedDilutedCheckUnits(spacing, nBits int) int {

@@ -64,8 +64,3 @@ func (b *PoseidonBuiltin) compute(m *Memory, addr Relocatable) (Value, bool, err
 	b.lastInst, b.last, b.lastOK = inst, s, true
 	return FeltValue(s[idx-3]), true, nil
 }
-
-// VerifyAutoDeductions checks the output cells the program wrote itself.
-func (b *PoseidonBuiltin) VerifyAutoDeductions(m *Memory) error {
-	return b.verifyCells(m, b.verified.has)
-}

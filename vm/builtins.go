@@ -430,12 +430,53 @@ func (b *builtinBase) MemoryAccesses(m *Memory, mark func(Relocatable)) error {
 // RunSecurityChecks is cairo-lang's run_security_checks for a simple
 // builtin (--secure_run): every instance up to the highest written cell
 // has all its input cells, and the rule accepts every unwritten output.
+//
+// One pass over the segment, reading each cell in place, gathers what the
+// three checks need: a long run's builtin segment holds millions of cells,
+// and a pass per check, each copying the cells out, was a tenth of a
+// bitwise-heavy run. The checks are then reported in cairo-lang's order.
+// (A builtin's segment starts at offset 0, as InitSegments makes it.)
 func (b *builtinBase) RunSecurityChecks(m *Memory) error {
 	if b.noAllocation {
 		return nil
 	}
 	seg := b.base.Segment
-	count, maxOff := m.KnownCells(seg)
+	count, maxOff := 0, -1
+	// missing holds the first unknown input cells, ascending: 21 are
+	// enough to tell "more than 20".
+	var missing []int
+	// cairo-lang runs the rule on every unknown output cell and discards the
+	// value: only its errors matter, and they depend on the instance's
+	// inputs alone, so one call per instance (the first unknown output, the
+	// one cairo-lang would fail on first) decides the same. An instance
+	// with a deduced output already passed the rule.
+	var ruleErr error
+	ruleErrAt := 0
+	end := m.UsedSize(seg)
+	for first := 0; first < end; first += b.cells {
+		deduced, unknownOut := false, -1
+		for j := range b.cells {
+			off := first + j
+			switch {
+			case cellKnown(m, seg, off):
+				count++
+				maxOff = off
+			case j < b.inputCells:
+				if len(missing) <= 20 {
+					missing = append(missing, off)
+				}
+			case unknownOut < 0:
+				unknownOut = off
+			}
+			if j >= b.inputCells && b.verified.has(off) {
+				deduced = true
+			}
+		}
+		if b.rule != nil && ruleErr == nil && !deduced && unknownOut >= 0 {
+			_, _, ruleErr = b.rule(m, Relocatable{seg, unknownOut})
+			ruleErrAt = first
+		}
+	}
 	n := 0
 	if count > 0 {
 		n = maxOff/b.cells + 1
@@ -443,84 +484,73 @@ func (b *builtinBase) RunSecurityChecks(m *Memory) error {
 	if n > count/b.inputCells {
 		return builtinErr(b.name, b.base, ErrMissingBuiltinCells, "Missing memory cells for %s.", b.name)
 	}
-	var missing []string
-	for i := range n {
-		for j := range b.inputCells {
-			if off := b.cells*i + j; !m.Get(Relocatable{seg, off}).Known() {
-				missing = append(missing, fmt.Sprint(off))
-			}
+	// Only the instances up to the highest written cell must be complete.
+	var names []string
+	for _, off := range missing {
+		if off < n*b.cells {
+			names = append(names, fmt.Sprint(off))
 		}
 	}
-	if len(missing) > 0 {
+	if len(names) > 0 {
 		dots := "."
-		if len(missing) > 20 {
+		if len(names) > 20 {
 			dots = "..."
-			missing = missing[:20]
+			names = names[:20]
 		}
 		return builtinErr(b.name, b.base, ErrMissingBuiltinCells, "Missing memory cells for %s: %s%s",
-			b.name, strings.Join(missing, ", "), dots)
+			b.name, strings.Join(names, ", "), dots)
 	}
+	if ruleErr != nil && ruleErrAt < n*b.cells {
+		return ruleErr
+	}
+	return nil
+}
+
+// VerifyAutoDeductions is the builtin's part of cairo-lang's
+// verify_auto_deductions (end of run): every written output cell must hold
+// what the rule deduces from the inputs. The cells the rule itself deduced
+// during the run (b.verified) need no check, and they are skipped before
+// the cell is read: in a bitwise-heavy run nearly every output is one of
+// them, and reading millions of cells only to skip them was most of the
+// cost. Cells are visited in ascending order of offset, so the first
+// failing cell is the one cairo-lang reports.
+func (b *builtinBase) VerifyAutoDeductions(m *Memory) error {
 	if b.rule == nil {
 		return nil
 	}
-	// cairo-lang runs the rule on every unknown output cell and discards the
-	// value: only its errors matter, and they depend on the instance's
-	// inputs alone, so one call per instance (the first unknown output, the
-	// one cairo-lang would fail on first) decides the same.
-	// An instance with a deduced output already passed the rule.
-instances:
-	for i := range n {
-		first := b.base.Offset + b.cells*i
-		for j := b.inputCells; j < b.cells; j++ {
-			if b.verified.has(first + j) {
-				continue instances
-			}
-		}
-		for j := b.inputCells; j < b.cells; j++ {
-			addr := Relocatable{seg, first + j}
-			if m.Get(addr).Known() {
+	seg := b.base.Segment
+	end := m.UsedSize(seg)
+	for first := b.base.Offset; first < end; first += b.cells {
+		for off := first + b.inputCells; off < min(first+b.cells, end); off++ {
+			if b.verified.has(off) {
 				continue
 			}
-			if _, _, err := b.rule(m, addr); err != nil {
+			c := m.CellPtr(seg, off)
+			if c == nil || c.kind&kindMask == kindUnknown {
+				continue
+			}
+			cur := *c
+			cur.kind &= kindMask
+			addr := Relocatable{seg, off}
+			v, ok, err := b.rule(m, addr)
+			if err != nil {
 				return err
 			}
-			break
+			if ok && !v.Equal(cur) {
+				return builtinErr(b.name, addr, ErrInconsistentAutoDeduction,
+					"Inconsistent auto deduction rule at address %s. %s != %s.", addr, cur, v)
+			}
 		}
 	}
 	return nil
 }
 
-// verifyCells checks every written output cell against the rule, skipping
-// those the rule itself deduced (deduced reports them).
-func (b *builtinBase) verifyCells(m *Memory, deduced func(off int) bool) error {
-	if b.rule == nil {
-		return nil
-	}
-	var err error
-	m.Each(b.base.Segment, func(off int, cur Value) bool {
-		if (off-b.base.Offset)%b.cells < b.inputCells || (deduced != nil && deduced(off)) {
-			return true
-		}
-		addr := Relocatable{b.base.Segment, off}
-		v, ok, e := b.rule(m, addr)
-		if e != nil {
-			err = e
-			return false
-		}
-		if ok && !v.Equal(cur) {
-			err = builtinErr(b.name, addr, ErrInconsistentAutoDeduction,
-				"Inconsistent auto deduction rule at address %s. %s != %s.", addr, cur, v)
-			return false
-		}
-		return true
-	})
-	return err
+// cellKnown reports whether the cell at (seg, off) of a real segment is
+// known, without copying it out; a missing segment or cell is unknown.
+func cellKnown(m *Memory, seg, off int) bool {
+	c := m.CellPtr(seg, off)
+	return c != nil && c.kind&kindMask != kindUnknown
 }
-
-// VerifyAutoDeductions is the builtin's part of cairo-lang's
-// verify_auto_deductions (end of run): every written output cell must hold
-// what the rule deduces from the inputs.
-func (b *builtinBase) VerifyAutoDeductions(m *Memory) error { return b.verifyCells(m, nil) }
 
 // offsetSet is a bitset of segment offsets. Builtin segments are dense
 // from offset 0, so a flat, doubling bitmap is both the smallest and the

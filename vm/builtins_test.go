@@ -754,6 +754,31 @@ func TestSecurityChecks(t *testing.T) {
 	wantBuiltinErr(t, b2.RunSecurityChecks(m2), ErrMissingBuiltinCells, "Missing memory cells for pedersen: 3.")
 }
 
+// More than 20 missing inputs: the first 20, then "...", and missing
+// inputs win over a bad input of a later instance.
+func TestSecurityChecksManyMissing(t *testing.T) {
+	b, m := layoutBuiltin(t, "starknet", "bitwise")
+	base := b.Base()
+	for i := range 25 {
+		for j := 2; j < 5; j++ {
+			mustWrite(t, m, base.Add(5*i+j), IntValue(uint64(i)))
+		}
+	}
+	mustWrite(t, m, base.Add(5*25), PtrValue(base)) // instance 25: x not an integer
+	mustWrite(t, m, base.Add(5*25+1), IntValue(1))
+	wantBuiltinErr(t, b.RunSecurityChecks(m), ErrMissingBuiltinCells,
+		"Missing memory cells for bitwise: 0, 1, 5, 6, 10, 11, 15, 16, 20, 21, 25, 26, 30, 31, 35, 36, 40, 41, 45, 46...")
+
+	b2, m2 := layoutBuiltin(t, "starknet", "bitwise")
+	for i := range 2 {
+		mustWrite(t, m2, b2.Base().Add(5*i), IntValue(3))
+		mustWrite(t, m2, b2.Base().Add(5*i+1), IntValue(5))
+	}
+	mustWrite(t, m2, b2.Base().Add(10), PtrValue(base))
+	mustWrite(t, m2, b2.Base().Add(11), IntValue(1))
+	wantBuiltinErr(t, b2.RunSecurityChecks(m2), ErrBuiltinInput, "Expected integer at address 2:10")
+}
+
 // --- factory ---
 
 func names(bs []Builtin) []string {
