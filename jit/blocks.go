@@ -60,6 +60,10 @@ type analysis struct {
 	codeLen int
 	blocks  []block
 	leader  []int32 // pc -> block index, -1 where no block starts
+	// ranges are the groups of blocks compiled as one wasm function each
+	// (see groups), groupOf the group of every block.
+	ranges  [][2]int
+	groupOf []int32
 }
 
 // decodeAt decodes the instruction at pc of code, with its immediate.
@@ -221,6 +225,13 @@ func analyze(code []asm.Felt, entries []int, hinted func(pc int) bool) *analysis
 		a.leader[start] = int32(len(a.blocks))
 		a.blocks = append(a.blocks, b)
 	}
+	a.ranges = a.groups(maxGroupBlocks)
+	a.groupOf = make([]int32, len(a.blocks))
+	for g, r := range a.ranges {
+		for j := r[0]; j < r[1]; j++ {
+			a.groupOf[j] = int32(g)
+		}
+	}
 	return a
 }
 
@@ -250,4 +261,32 @@ func (b *block) note(i *instr) {
 	case vm.Op1FromFP:
 		add(vm.FP, in.OffOp1)
 	}
+}
+
+// groups cuts the blocks into runs of consecutive blocks, each compiled as
+// one wasm function: a run starts at every block a call by an immediate
+// targets (a function's first block, so that a Cairo function's loops stay
+// inside one wasm function) and holds at most max blocks.
+func (a *analysis) groups(max int) [][2]int {
+	starts := make([]bool, len(a.blocks)+1)
+	for _, b := range a.blocks {
+		for k := range b.instrs {
+			i := &b.instrs[k]
+			if i.in.Opcode != vm.OpCall {
+				continue
+			}
+			if t, ok := staticTarget(i); ok && t >= 0 && t < len(a.leader) && a.leader[t] >= 0 {
+				starts[a.leader[t]] = true
+			}
+		}
+	}
+	var gs [][2]int
+	lo := 0
+	for j := 1; j <= len(a.blocks); j++ {
+		if j == len(a.blocks) || starts[j] || j-lo >= max {
+			gs = append(gs, [2]int{lo, j})
+			lo = j
+		}
+	}
+	return gs
 }

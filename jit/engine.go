@@ -240,6 +240,7 @@ func (r *run) instantiate() bool {
 		return false
 	}
 	copy(unsafe.Slice((*int32)(unsafe.Add(sp.base, leaderBase)), len(r.code.a.leader)), r.code.a.leader)
+	copy(unsafe.Slice((*int32)(unsafe.Add(sp.base, groupBase)), len(r.code.a.groupOf)), r.code.a.groupOf)
 	*sp.ctl(ctlExecSeg) = int64(r.execSeg)
 	*sp.ctl(ctlProgSeg) = int64(r.progSeg)
 	ctx := experimental.WithMemoryAllocator(context.Background(), experimental.MemoryAllocatorFunc(
@@ -295,7 +296,7 @@ func (r *run) enter(st *vm.State, end vm.Relocatable, maxSteps int) error {
 	if err := r.fn.CallWithStack(r.ctx, r.stack); err != nil {
 		return &vm.VMError{PC: st.PC, Err: fmt.Errorf("jit: %w", err)}
 	}
-	switch uint32(r.stack[0]) {
+	switch int32(uint32(r.stack[0])) {
 	case exitStopped:
 		r.loadRegs(st)
 		*sp.ctl(ctlTraceLen) = 0

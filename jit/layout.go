@@ -10,6 +10,7 @@ import "github.com/cairn-vm/cairn/vm"
 //	ctlBase      control block: registers, counters, limits (ctl* below)
 //	visitedBase  one byte per block: its instruction words are marked accessed
 //	traceBase    trace entries the compiled code has not yet handed to Go
+//	groupBase    int32 per block: the group (wasm function) that holds it
 //	leaderBase   int32 per program pc: the block that starts there, or -1
 //	segTabBase   segTabEntry bytes per real segment: where its cells are
 //	progBase     the program segment's first page, at an address the code knows
@@ -24,10 +25,11 @@ const (
 
 	ctlBase     = 0
 	visitedBase = 4 << 10
-	maxBlocks   = 1<<20 - visitedBase
+	maxBlocks   = (leaderBase - groupBase) / 4 // int32 per block at groupBase
 	traceBase   = 1 << 20
 	traceCap    = 1 << 16 // entries
 	traceEntry  = 24      // bytes: pc, ap, fp as u64
+	groupBase   = traceBase + traceCap*traceEntry
 	leaderBase  = 4 << 20
 	maxCode     = 1 << 20 // program words (the program segment is one page)
 	segTabBase  = 8 << 20
@@ -55,6 +57,13 @@ const (
 	ctlProgSeg   = 8  // index of the program segment
 	ctlExecCap   = 10 // cells of the execution segment in linear memory (mirror of its table entry)
 	ctlExecSize  = 11 // the execution segment's size word (its SizeSlot)
+	ctlBlock     = 12 // the block the driver asks a group to run
+	// What the deref helper found out about a dereferenced op1, for the
+	// assert helpers: its segment's flags, the address of its size word,
+	// its offset.
+	ctlDerefFlags = 13
+	ctlDerefSize  = 14
+	ctlDerefOff   = 15
 )
 
 // A segment table entry: where segment i's first page is, how many cells

@@ -1,0 +1,773 @@
+package jit
+
+import (
+	"github.com/cairn-vm/cairn/jit/feltwasm"
+	"github.com/cairn-vm/cairn/jit/wasm"
+	"github.com/cairn-vm/cairn/vm"
+)
+
+// The compiled code of an instruction is a call: it computes the cells'
+// addresses and hands them to one of the module's helper functions below,
+// which does the work an instruction of that shape does in every ordinary
+// case and returns 0 for anything else (the instruction then goes to Go).
+// Keeping the instructions this small keeps wazero's compile time (which
+// grows with the code's size, and faster than linearly with a function's)
+// to a few tens of milliseconds for a whole contract class; the cost is a
+// wasm call per step.
+
+// How an instruction's op1 is found, for the assert helpers.
+const (
+	op1Reg   = 0 // [ap + k] or [fp + k]: the execution segment, writable
+	op1Imm   = 1 // the immediate: a program word, never unknown, marked when its block is
+	op1Deref = 2 // [[reg + k] + j]: see derefFn, which left the cell's table entry in the control block
+)
+
+// helpers are the module's helper functions.
+type helpers struct {
+	felt      [3]wasm.FuncIdx // feltAdd, feltSub, feltMul: dst, a, b
+	assertOp1 wasm.FuncIdx    // (dst, op0, op1, mode) -> ok
+	assertAdd wasm.FuncIdx    // (dst, op0, op1, mode, imm i64) -> ok
+	assertMul wasm.FuncIdx    // (dst, op0, op1, mode) -> ok
+	deref     wasm.FuncIdx    // (op0, off) -> op1 address or 0
+	known2    wasm.FuncIdx    // (dst, op0) -> 0 unknown, 1 dst is the felt 0, 2 otherwise
+	callFrame wasm.FuncIdx    // (apA, fp, retPC) -> ok
+	retCheck  wasm.FuncIdx    // (fpA, op0) -> ok
+	slow      wasm.FuncIdx    // (pc, ap, fp, steps i64, apHW, fpHW) -> status
+	raise     wasm.FuncIdx    // (hw): the execution segment's size to at least hw
+	rec       wasm.FuncIdx    // (pc, ap, fp): one trace entry
+}
+
+var (
+	i32 = wasm.I32
+	i64 = wasm.I64
+)
+
+func sig(params []wasm.ValType, results ...wasm.ValType) wasm.FuncType {
+	return wasm.FuncType{Params: params, Results: results}
+}
+
+// fn is one helper being written: its code and locals.
+type fn struct {
+	c  wasm.Code
+	l  *feltwasm.Locals
+	fe *feltwasm.Emitter
+}
+
+func newFn(params int) *fn {
+	f := &fn{l: feltwasm.NewLocals(params)}
+	f.fe = feltwasm.NewEmitter(f.l.New)
+	return f
+}
+
+func (f *fn) add(m *wasm.Module, ft wasm.FuncType, name string) (wasm.FuncIdx, error) {
+	f.c.End()
+	idx, err := m.AddFunction(ft, f.l.Types(), &f.c)
+	if err != nil {
+		return 0, err
+	}
+	return idx, m.SetFunctionName(idx, name)
+}
+
+// kind pushes the kind of the cell at local a, without the accessed mark.
+func (f *fn) kind(a uint32) {
+	f.c.LocalGet(a)
+	f.c.I32Load8U(mem(vm.CellKindOffset))
+	f.c.I32Const(3)
+	f.c.I32And()
+}
+
+// mark sets the accessed mark of the cell at local a.
+func (f *fn) mark(a uint32) {
+	c := &f.c
+	c.LocalGet(a)
+	c.LocalGet(a)
+	c.I32Load8U(mem(vm.CellKindOffset))
+	c.I32Const(int32(vm.KindAccessed))
+	c.I32Or()
+	c.I32Store8(mem(vm.CellKindOffset))
+}
+
+// is pushes local l == k.
+func (f *fn) is(l uint32, k int32) {
+	f.c.LocalGet(l)
+	f.c.I32Const(k)
+	f.c.I32Eq()
+}
+
+// ctl pushes control word i (i64), or as i32.
+func (f *fn) ctl(i int) { f.c.I32Const(0); f.c.I64Load(mem(ctlBase + 8*i)) }
+
+func (f *fn) ctl32(i int) { f.ctl(i); f.c.I32WrapI64() }
+
+// setFelt writes the segment word and kind of a felt into the cell at
+// local a, whose limbs hold it.
+func (f *fn) setFelt(a uint32) {
+	c := &f.c
+	c.LocalGet(a)
+	c.I32Const(0)
+	c.I32Store(mem(vm.CellSegOffset))
+	c.LocalGet(a)
+	c.I32Const(int32(vm.KindFelt))
+	c.I32Store8(mem(vm.CellKindOffset))
+}
+
+// copyCell copies the value (limbs and segment) of the cell at src into
+// the cell at dst, and its kind k (a local).
+func (f *fn) copyCell(dst, src, k uint32) {
+	c := &f.c
+	for i := 0; i < 4; i++ {
+		c.LocalGet(dst)
+		c.LocalGet(src)
+		c.I64Load(mem(8 * i))
+		c.I64Store(mem(8 * i))
+	}
+	c.LocalGet(dst)
+	c.LocalGet(src)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.I32Store(mem(vm.CellSegOffset))
+	c.LocalGet(dst)
+	c.LocalGet(k)
+	c.I32Store8(mem(vm.CellKindOffset))
+}
+
+// same pushes 1 when the cells at a and b hold the same value (their
+// kinds known equal).
+func (f *fn) same(a, b uint32) {
+	c := &f.c
+	c.LocalGet(a)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.LocalGet(b)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.I32Eq()
+	for i := 0; i < 4; i++ {
+		c.LocalGet(a)
+		c.I64Load(mem(8 * i))
+		c.LocalGet(b)
+		c.I64Load(mem(8 * i))
+		c.I64Eq()
+		c.I32And()
+	}
+}
+
+// writable pushes 1 when an unknown op1 may be filled here: a register
+// cell, or a dereferenced one in a segment without builtin rules.
+func (f *fn) writable(mode uint32) {
+	c := &f.c
+	f.is(mode, op1Reg)
+	f.is(mode, op1Deref)
+	f.ctl32(ctlDerefFlags)
+	c.I32Eqz()
+	c.I32And()
+	c.I32Or()
+}
+
+// grow raises the size of a dereferenced op1's segment past the cell just
+// written (a register cell's segment, the execution segment, is raised
+// where the block is left).
+func (f *fn) grow(mode uint32, w uint32) {
+	c := &f.c
+	f.is(mode, op1Deref)
+	c.If(wasm.BlockEmpty)
+	// The size word: the table entry's, or the control block's for the
+	// execution segment.
+	f.ctl32(ctlDerefSize)
+	c.LocalSet(w)
+	f.ctl(ctlDerefOff)
+	c.I64Const(1)
+	c.I64Add()
+	c.LocalGet(w)
+	c.I64Load(mem(0))
+	c.I64GtS()
+	c.If(wasm.BlockEmpty)
+	c.LocalGet(w)
+	f.ctl(ctlDerefOff)
+	c.I64Const(1)
+	c.I64Add()
+	c.I64Store(mem(0))
+	c.End()
+	c.End()
+}
+
+// marks sets the accessed marks of dst, op0 and (unless an immediate) op1.
+func (f *fn) marks(d, o0, o1, mode uint32) {
+	f.mark(d)
+	f.mark(o0)
+	f.is(mode, op1Imm)
+	f.c.I32Eqz()
+	f.c.If(wasm.BlockEmpty)
+	f.mark(o1)
+	f.c.End()
+}
+
+func buildHelpers(m *wasm.Module) (*helpers, error) {
+	h := &helpers{}
+	var err error
+	if h.felt, err = feltFuncs(m); err != nil {
+		return nil, err
+	}
+	// raise comes before slow, which calls it.
+	steps := []func(*wasm.Module) error{
+		h.buildRaise, h.buildRec, h.buildAssertOp1, h.buildAssertAdd, h.buildAssertMul, h.buildDeref,
+		h.buildKnown2, h.buildCallFrame, h.buildRetCheck, h.buildSlow,
+	}
+	for _, s := range steps {
+		if err := s(m); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
+
+// assertOp1: [dst] = op1. op0 must be known; dst unknown takes op1, both
+// known must be equal, an unknown op1 takes dst.
+func (h *helpers) buildAssertOp1(m *wasm.Module) error {
+	const d, o0, o1, mode = 0, 1, 2, 3
+	f := newFn(4)
+	c := &f.c
+	kd, k1, w := f.l.New(i32), f.l.New(i32), f.l.New(i32)
+	f.kind(o0)
+	c.I32Eqz()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.Return()
+	c.End()
+	f.kind(d)
+	c.LocalSet(kd)
+	f.kind(o1)
+	c.LocalSet(k1)
+	done := c.Block(wasm.BlockEmpty)
+	// dst unknown, op1 known: dst = op1.
+	c.LocalGet(kd)
+	c.I32Eqz()
+	c.LocalGet(k1)
+	c.I32Const(0)
+	c.I32Ne()
+	c.I32And()
+	c.If(wasm.BlockEmpty)
+	f.copyCell(d, o1, k1)
+	c.BrTo(done)
+	c.End()
+	// Both known: equal.
+	c.LocalGet(kd)
+	c.LocalGet(k1)
+	c.I32Eq()
+	c.LocalGet(k1)
+	c.I32Const(0)
+	c.I32Ne()
+	c.I32And()
+	c.If(wasm.BlockEmpty)
+	f.same(d, o1)
+	c.BrIfTo(done)
+	c.I32Const(0)
+	c.Return()
+	c.End()
+	// op1 unknown, dst known: op1 = dst.
+	c.LocalGet(k1)
+	c.I32Eqz()
+	c.LocalGet(kd)
+	c.I32Const(0)
+	c.I32Ne()
+	c.I32And()
+	f.writable(mode)
+	c.I32And()
+	c.If(wasm.BlockEmpty)
+	f.copyCell(o1, d, kd)
+	f.grow(mode, w)
+	c.BrTo(done)
+	c.End()
+	c.I32Const(0)
+	c.Return()
+	c.End() // done
+	f.marks(d, o0, o1, mode)
+	c.I32Const(1)
+	var err error
+	h.assertOp1, err = f.add(m, sig([]wasm.ValType{i32, i32, i32, i32}, i32), "assert_op1")
+	return err
+}
+
+// assertAdd: [dst] = op0 + op1 over felts (dst computed, compared, or an
+// operand deduced), and pointer + small integer (the immediate imm, or op1
+// converted by Go when imm is notSmall and op1 is a felt).
+func (h *helpers) buildAssertAdd(m *wasm.Module) error {
+	const d, o0, o1, mode, imm = 0, 1, 2, 3, 4
+	f := newFn(5)
+	c := &f.c
+	kd, k0, k1, w := f.l.New(i32), f.l.New(i32), f.l.New(i32), f.l.New(i32)
+	n := f.l.New(i64)
+	tmp := f.l.New(i32)
+	f.kind(d)
+	c.LocalSet(kd)
+	f.kind(o0)
+	c.LocalSet(k0)
+	f.kind(o1)
+	c.LocalSet(k1)
+	done := c.Block(wasm.BlockEmpty)
+	// op0, op1 felts: dst = op0 + op1, or dst == op0 + op1.
+	f.is(k0, int32(vm.KindFelt))
+	f.is(k1, int32(vm.KindFelt))
+	c.I32And()
+	c.If(wasm.BlockEmpty)
+	{
+		f.is(kd, int32(vm.KindUnknown))
+		c.If(wasm.BlockEmpty)
+		f.fe.Add(c, feltwasm.At(d, 0), feltwasm.At(o0, 0), feltwasm.At(o1, 0))
+		f.setFelt(d)
+		c.BrTo(done)
+		c.End()
+		f.is(kd, int32(vm.KindFelt))
+		c.If(wasm.BlockEmpty)
+		c.I32Const(tempCell)
+		c.LocalSet(tmp)
+		feltwasm.CallMul(c, h.felt[feltAdd], feltwasm.At(tmp, 0), feltwasm.At(o0, 0), feltwasm.At(o1, 0))
+		f.setFelt(tmp)
+		f.same(d, tmp)
+		c.BrIfTo(done)
+		c.End()
+		c.I32Const(0)
+		c.Return()
+	}
+	c.End()
+	// dst, op0 felts, op1 unknown: op1 = dst - op0.
+	f.is(kd, int32(vm.KindFelt))
+	f.is(k0, int32(vm.KindFelt))
+	c.I32And()
+	f.is(k1, int32(vm.KindUnknown))
+	c.I32And()
+	f.writable(mode)
+	c.I32And()
+	c.If(wasm.BlockEmpty)
+	feltwasm.CallMul(c, h.felt[feltSub], feltwasm.At(o1, 0), feltwasm.At(d, 0), feltwasm.At(o0, 0))
+	f.setFelt(o1)
+	f.grow(mode, w)
+	c.BrTo(done)
+	c.End()
+	// dst, op1 felts, op0 unknown: op0 = dst - op1.
+	f.is(kd, int32(vm.KindFelt))
+	f.is(k1, int32(vm.KindFelt))
+	c.I32And()
+	f.is(k0, int32(vm.KindUnknown))
+	c.I32And()
+	c.If(wasm.BlockEmpty)
+	feltwasm.CallMul(c, h.felt[feltSub], feltwasm.At(o0, 0), feltwasm.At(d, 0), feltwasm.At(o1, 0))
+	f.setFelt(o0)
+	c.BrTo(done)
+	c.End()
+	// op0 a pointer: + the immediate, or + op1 (a felt) as a small integer.
+	f.is(k0, int32(vm.KindPtr))
+	c.I32Eqz()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.Return()
+	c.End()
+	f.is(mode, op1Imm)
+	c.If(wasm.BlockEmpty)
+	c.LocalGet(imm)
+	c.LocalSet(n)
+	c.Else()
+	f.is(k1, int32(vm.KindFelt))
+	c.I32Eqz()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.Return()
+	c.End()
+	c.LocalGet(o1)
+	c.Call(hostSmall)
+	c.LocalSet(n)
+	c.End()
+	c.LocalGet(n)
+	c.I64Const(notSmall)
+	c.I64Eq()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.Return()
+	c.End()
+	// The offset must stay in [0, 2^62), as vm.Add demands.
+	c.LocalGet(o0)
+	c.I64Load(mem(0))
+	c.LocalGet(n)
+	c.I64Add()
+	c.LocalTee(n)
+	c.I64Const(1 << 62)
+	c.I64GeU()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.Return()
+	c.End()
+	f.is(kd, int32(vm.KindUnknown))
+	c.If(wasm.BlockEmpty)
+	c.LocalGet(d)
+	c.LocalGet(n)
+	c.I64Store(mem(0))
+	for k := 1; k < 4; k++ {
+		c.LocalGet(d)
+		c.I64Const(0)
+		c.I64Store(mem(8 * k))
+	}
+	c.LocalGet(d)
+	c.LocalGet(o0)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.I32Store(mem(vm.CellSegOffset))
+	c.LocalGet(d)
+	c.I32Const(int32(vm.KindPtr))
+	c.I32Store8(mem(vm.CellKindOffset))
+	c.BrTo(done)
+	c.End()
+	f.is(kd, int32(vm.KindPtr))
+	c.LocalGet(d)
+	c.I64Load(mem(0))
+	c.LocalGet(n)
+	c.I64Eq()
+	c.I32And()
+	c.LocalGet(d)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.LocalGet(o0)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.I32Eq()
+	c.I32And()
+	c.BrIfTo(done)
+	c.I32Const(0)
+	c.Return()
+	c.End() // done
+	f.marks(d, o0, o1, mode)
+	c.I32Const(1)
+	var err error
+	h.assertAdd, err = f.add(m, sig([]wasm.ValType{i32, i32, i32, i32, i64}, i32), "assert_add")
+	return err
+}
+
+// assertMul: [dst] = op0 * op1 over felts, dst computed or compared.
+func (h *helpers) buildAssertMul(m *wasm.Module) error {
+	const d, o0, o1, mode = 0, 1, 2, 3
+	f := newFn(4)
+	c := &f.c
+	kd, tmp := f.l.New(i32), f.l.New(i32)
+	f.kind(o0)
+	c.I32Const(int32(vm.KindFelt))
+	c.I32Ne()
+	f.kind(o1)
+	c.I32Const(int32(vm.KindFelt))
+	c.I32Ne()
+	c.I32Or()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.Return()
+	c.End()
+	f.kind(d)
+	c.LocalTee(kd)
+	c.I32Eqz()
+	c.If(wasm.BlockEmpty)
+	feltwasm.CallMul(c, h.felt[feltMul], feltwasm.At(d, 0), feltwasm.At(o0, 0), feltwasm.At(o1, 0))
+	f.setFelt(d)
+	c.Else()
+	f.is(kd, int32(vm.KindFelt))
+	c.I32Eqz()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.Return()
+	c.End()
+	c.I32Const(tempCell)
+	c.LocalSet(tmp)
+	feltwasm.CallMul(c, h.felt[feltMul], feltwasm.At(tmp, 0), feltwasm.At(o0, 0), feltwasm.At(o1, 0))
+	f.setFelt(tmp)
+	f.same(d, tmp)
+	c.I32Eqz()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.Return()
+	c.End()
+	c.End()
+	f.marks(d, o0, o1, mode)
+	c.I32Const(1)
+	var err error
+	h.assertMul, err = f.add(m, sig([]wasm.ValType{i32, i32, i32, i32}, i32), "assert_mul")
+	return err
+}
+
+// deref: the address of [[op0] + off] when op0 is a pointer into a
+// segment whose first page holds that cell and that lies in linear memory;
+// 0 otherwise. It leaves the segment's builtin-rule flags, the address of
+// its size word and the offset in the control block, for the assert
+// helpers.
+func (h *helpers) buildDeref(m *wasm.Module) error {
+	const o0, off = 0, 1
+	f := newFn(2)
+	c := &f.c
+	e, o := f.l.New(i32), f.l.New(i32)
+	f.kind(o0)
+	c.I32Const(int32(vm.KindPtr))
+	c.I32Ne()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.Return()
+	c.End()
+	c.LocalGet(o0)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.LocalTee(e)
+	c.I32Const(maxTabSegs)
+	c.I32GeU()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.Return()
+	c.End()
+	c.LocalGet(e)
+	c.I32Const(segTabEntry)
+	c.I32Mul()
+	c.I32Const(segTabBase)
+	c.I32Add()
+	c.LocalSet(e)
+	c.LocalGet(o0)
+	c.I64Load(mem(0))
+	c.I32WrapI64()
+	c.LocalGet(off)
+	c.I32Add()
+	c.LocalTee(o)
+	c.LocalGet(e)
+	c.I32Load(mem(segPage0Len))
+	c.I32GeU()
+	c.LocalGet(e)
+	c.I32Load(mem(segFlags))
+	c.I32Const(segFlagForeign)
+	c.I32And()
+	c.I32Or()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.Return()
+	c.End()
+	// The control block: flags, size word, offset.
+	c.I32Const(0)
+	c.LocalGet(e)
+	c.I32Load(mem(segFlags))
+	c.I64ExtendI32U()
+	c.I64Store(mem(ctlBase + 8*ctlDerefFlags))
+	c.I32Const(0)
+	c.I32Const(ctlBase + 8*ctlExecSize)
+	c.LocalGet(e)
+	c.I32Const(segSize)
+	c.I32Add()
+	c.LocalGet(e)
+	f.ctl32(ctlExecSeg)
+	c.I32Const(segTabEntry)
+	c.I32Mul()
+	c.I32Const(segTabBase)
+	c.I32Add()
+	c.I32Eq()
+	c.Select()
+	c.I64ExtendI32U()
+	c.I64Store(mem(ctlBase + 8*ctlDerefSize))
+	c.I32Const(0)
+	c.LocalGet(o)
+	c.I64ExtendI32U()
+	c.I64Store(mem(ctlBase + 8*ctlDerefOff))
+	c.LocalGet(e)
+	c.I32Load(mem(segPage0Addr))
+	c.LocalGet(o)
+	c.I32Const(int32(vm.CellBytes))
+	c.I32Mul()
+	c.I32Add()
+	var err error
+	h.deref, err = f.add(m, sig([]wasm.ValType{i32, i32}, i32), "deref")
+	return err
+}
+
+// known2: jumps and ap += need dst and op0 known; marks them and says
+// whether dst is the felt 0 (jnz falls through).
+func (h *helpers) buildKnown2(m *wasm.Module) error {
+	const d, o0 = 0, 1
+	f := newFn(2)
+	c := &f.c
+	kd := f.l.New(i32)
+	f.kind(d)
+	c.LocalTee(kd)
+	c.I32Eqz()
+	f.kind(o0)
+	c.I32Eqz()
+	c.I32Or()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.Return()
+	c.End()
+	f.mark(d)
+	f.mark(o0)
+	c.I32Const(1) // dst is the felt 0
+	c.I32Const(2)
+	f.is(kd, int32(vm.KindFelt))
+	for i := 0; i < 4; i++ {
+		c.LocalGet(d)
+		c.I64Load(mem(8 * i))
+		c.I64Eqz()
+		c.I32And()
+	}
+	c.Select()
+	var err error
+	h.known2, err = f.add(m, sig([]wasm.ValType{i32, i32}, i32), "known2")
+	return err
+}
+
+// callFrame: call writes [ap] = fp and [ap + 1] = the return pc, both
+// unknown before.
+func (h *helpers) buildCallFrame(m *wasm.Module) error {
+	const a, fp, ret = 0, 1, 2
+	f := newFn(3)
+	c := &f.c
+	b := f.l.New(i32)
+	c.LocalGet(a)
+	c.I32Const(int32(vm.CellBytes))
+	c.I32Add()
+	c.LocalSet(b)
+	f.kind(a)
+	f.kind(b)
+	c.I32Or()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.Return()
+	c.End()
+	for _, x := range []struct {
+		cell, val uint32
+		seg       int
+	}{{a, fp, ctlExecSeg}, {b, ret, ctlProgSeg}} {
+		c.LocalGet(x.cell)
+		c.LocalGet(x.val)
+		c.I64ExtendI32U()
+		c.I64Store(mem(0))
+		for k := 1; k < 4; k++ {
+			c.LocalGet(x.cell)
+			c.I64Const(0)
+			c.I64Store(mem(8 * k))
+		}
+		c.LocalGet(x.cell)
+		f.ctl32(x.seg)
+		c.I32Store(mem(vm.CellSegOffset))
+		c.LocalGet(x.cell)
+		c.I32Const(int32(vm.KindPtr | vm.KindAccessed))
+		c.I32Store8(mem(vm.CellKindOffset))
+	}
+	c.I32Const(1)
+	var err error
+	h.callFrame, err = f.add(m, sig([]wasm.ValType{i32, i32, i32}, i32), "call_frame")
+	return err
+}
+
+// retCheck: ret needs [fp - 2] a pointer into the execution segment (the
+// next fp), [fp - 1] one into the program segment (the next pc) and op0
+// known; it marks the three.
+func (h *helpers) buildRetCheck(m *wasm.Module) error {
+	const fpA, o0 = 0, 1
+	f := newFn(2)
+	c := &f.c
+	d, o1 := f.l.New(i32), f.l.New(i32)
+	c.LocalGet(fpA)
+	c.I32Const(-2 * int32(vm.CellBytes))
+	c.I32Add()
+	c.LocalSet(d)
+	c.LocalGet(fpA)
+	c.I32Const(-int32(vm.CellBytes))
+	c.I32Add()
+	c.LocalSet(o1)
+	f.kind(d)
+	c.I32Const(int32(vm.KindPtr))
+	c.I32Eq()
+	f.kind(o1)
+	c.I32Const(int32(vm.KindPtr))
+	c.I32Eq()
+	c.I32And()
+	f.kind(o0)
+	c.I32Const(0)
+	c.I32Ne()
+	c.I32And()
+	c.LocalGet(d)
+	c.I32Load(mem(vm.CellSegOffset))
+	f.ctl32(ctlExecSeg)
+	c.I32Eq()
+	c.I32And()
+	c.LocalGet(o1)
+	c.I32Load(mem(vm.CellSegOffset))
+	f.ctl32(ctlProgSeg)
+	c.I32Eq()
+	c.I32And()
+	c.I32Eqz()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.Return()
+	c.End()
+	f.mark(d)
+	f.mark(o0)
+	f.mark(o1)
+	c.I32Const(1)
+	var err error
+	h.retCheck, err = f.add(m, sig([]wasm.ValType{i32, i32}, i32), "ret_check")
+	return err
+}
+
+// slow: the registers (and the execution segment's size: apHW, fpHW, 0
+// for none) into the control block, then Go runs the step at pc.
+func (h *helpers) buildSlow(m *wasm.Module) error {
+	const pc, ap, fp, steps, apHW, fpHW = 0, 1, 2, 3, 4, 5
+	f := newFn(6)
+	c := &f.c
+	c.LocalGet(apHW)
+	c.Call(h.raise)
+	c.LocalGet(fpHW)
+	c.Call(h.raise)
+	for _, x := range []struct {
+		l uint32
+		w int
+	}{{pc, ctlPC}, {ap, ctlAP}, {fp, ctlFP}} {
+		c.I32Const(0)
+		c.LocalGet(x.l)
+		c.I64ExtendI32S()
+		c.I64Store(mem(ctlBase + 8*x.w))
+	}
+	c.I32Const(0)
+	c.LocalGet(steps)
+	c.I64Store(mem(ctlBase + 8*ctlSteps))
+	c.Call(hostStep)
+	var err error
+	h.slow, err = f.add(m, sig([]wasm.ValType{i32, i32, i32, i64, i32, i32}, i32), "slow")
+	return err
+}
+
+// raise: the execution segment's size to at least hw.
+func (h *helpers) buildRaise(m *wasm.Module) error {
+	f := newFn(1)
+	c := &f.c
+	c.LocalGet(0)
+	c.I64ExtendI32S()
+	f.ctl(ctlExecSize)
+	c.I64GtS()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.LocalGet(0)
+	c.I64ExtendI32S()
+	c.I64Store(mem(ctlBase + 8*ctlExecSize))
+	c.End()
+	var err error
+	h.raise, err = f.add(m, sig([]wasm.ValType{i32}), "raise")
+	return err
+}
+
+// rec: one trace entry (pc and the registers before the step).
+func (h *helpers) buildRec(m *wasm.Module) error {
+	const pc, ap, fp = 0, 1, 2
+	f := newFn(3)
+	c := &f.c
+	t := f.l.New(i32)
+	f.ctl32(ctlTraceLen)
+	c.LocalTee(t)
+	c.I32Const(traceEntry)
+	c.I32Mul()
+	c.LocalSet(t)
+	for i, l := range []uint32{pc, ap, fp} {
+		c.LocalGet(t)
+		c.LocalGet(l)
+		c.I64ExtendI32S()
+		c.I64Store(mem(traceBase + 8*i))
+	}
+	c.I32Const(0)
+	f.ctl(ctlTraceLen)
+	c.I64Const(1)
+	c.I64Add()
+	c.I64Store(mem(ctlBase + 8*ctlTraceLen))
+	var err error
+	h.rec, err = f.add(m, sig([]wasm.ValType{i32, i32, i32}), "rec")
+	return err
+}
