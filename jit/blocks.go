@@ -36,6 +36,15 @@ type instr struct {
 	// apDelta is ap's offset from its value at the block's start, before
 	// this instruction runs.
 	apDelta int
+	// site is the instruction's index in the program's site table; apHW
+	// and fpHW (when hasAP, hasFP) the execution segment's size, from ap
+	// and fp at the block's start, that the block's inline steps before
+	// this one need (every cell a finished step touched is known, so its
+	// segment's size is past it; the size is raised where Go takes over or
+	// the block is left, not at every write).
+	site         int
+	apHW, fpHW   int
+	hasAP, hasFP bool
 }
 
 // block is a straight run of instructions entered only at its first.
@@ -47,6 +56,8 @@ type block struct {
 	// entry so that no inline access needs a bounds check of its own.
 	apLo, apHi, fpLo, fpHi int
 	usesAP, usesFP         bool
+	// end is what instr's high-water fields say, for the whole block.
+	end instr
 }
 
 // next is the pc after the block's last instruction.
@@ -64,6 +75,7 @@ type analysis struct {
 	// (see groups), groupOf the group of every block.
 	ranges  [][2]int
 	groupOf []int32
+	sites   int // instructions in blocks
 }
 
 // decodeAt decodes the instruction at pc of code, with its immediate.
@@ -195,6 +207,7 @@ func analyze(code []asm.Felt, entries []int, hinted func(pc int) bool) *analysis
 		}
 	}
 	slices.Sort(starts)
+	nSites := 0
 	for _, start := range starts {
 		if len(a.blocks) >= maxBlocks {
 			break
@@ -222,9 +235,11 @@ func analyze(code []asm.Felt, entries []int, hinted func(pc int) bool) *analysis
 			}
 			pc += ins.in.Size
 		}
+		b.highWater(&nSites)
 		a.leader[start] = int32(len(a.blocks))
 		a.blocks = append(a.blocks, b)
 	}
+	a.sites = nSites
 	a.ranges = a.groups(maxGroupBlocks)
 	a.groupOf = make([]int32, len(a.blocks))
 	for g, r := range a.ranges {
@@ -233,6 +248,80 @@ func analyze(code []asm.Felt, entries []int, hinted func(pc int) bool) *analysis
 		}
 	}
 	return a
+}
+
+// highWater numbers the block's instructions from *next and fills in
+// their high-water fields.
+func (b *block) highWater(next *int) {
+	var hw instr
+	for k := range b.instrs {
+		i := &b.instrs[k]
+		i.site = *next
+		*next++
+		i.apHW, i.fpHW, i.hasAP, i.hasFP = hw.apHW, hw.fpHW, hw.hasAP, hw.hasFP
+		if i.kind == kindSlow {
+			continue
+		}
+		var one block
+		one.note(i)
+		if one.usesAP {
+			hw.apHW = max(one.apHi+1, hw.apHW)
+			if !hw.hasAP {
+				hw.apHW = one.apHi + 1
+			}
+			hw.hasAP = true
+		}
+		if one.usesFP {
+			hw.fpHW = max(one.fpHi+1, hw.fpHW)
+			if !hw.hasFP {
+				hw.fpHW = one.fpHi + 1
+			}
+			hw.hasFP = true
+		}
+	}
+	b.end = hw
+}
+
+// tables returns the block and site tables the compiled code reads
+// (blockInfo and siteBase).
+func (a *analysis) tables() (blocks, sites []int32) {
+	blocks = make([]int32, len(a.blocks)*blockEntry/4)
+	sites = make([]int32, a.sites*siteEntry/4)
+	for j := range a.blocks {
+		b := &a.blocks[j]
+		e := blocks[j*blockEntry/4:]
+		e[biStart/4], e[biLen/4] = int32(b.start), int32(len(b.instrs))
+		e[biAPLo/4], e[biAPHi/4], e[biFPLo/4], e[biFPHi/4] = int32(b.apLo), int32(b.apHi), int32(b.fpLo), int32(b.fpHi)
+		if b.usesAP {
+			e[biFlags/4] |= 1
+		}
+		if b.usesFP {
+			e[biFlags/4] |= 2
+		}
+		for k := range b.instrs {
+			i := &b.instrs[k]
+			s := sites[i.site*siteEntry/4:]
+			s[sitePC/4], s[siteAP/4], s[siteK/4] = int32(i.pc), int32(i.apDelta), int32(k)
+			s[siteAPHW/4], s[siteFPHW/4] = int32(i.apHW), int32(i.fpHW)
+			if i.hasAP {
+				s[siteFlags/4] |= 1
+			}
+			if i.hasFP {
+				s[siteFlags/4] |= 2
+			}
+			switch i.in.Op1 {
+			case vm.Op1Imm:
+				s[siteMode/4] = op1Imm
+				if i.immSmall && int(int32(i.immInt)) == i.immInt {
+					s[siteImm/4] = int32(i.immInt)
+					s[siteFlags/4] |= 4
+				}
+			case vm.Op1FromOp0:
+				s[siteMode/4], s[siteImm/4] = op1Deref, int32(i.in.OffOp1)
+			}
+		}
+	}
+	return blocks, sites
 }
 
 // note widens the block's access extremes by an inline instruction's

@@ -24,6 +24,15 @@ type Code struct {
 	key  [32]byte
 	a    *analysis
 	mods [2]moduleOnce // trace off, on
+
+	tablesOnce    sync.Once
+	blocks, sites []int32 // the analysis' tables (analysis.tables)
+}
+
+// tables returns the block and site tables every instance copies in.
+func (c *Code) tables() (blocks, sites []int32) {
+	c.tablesOnce.Do(func() { c.blocks, c.sites = c.a.tables() })
+	return c.blocks, c.sites
 }
 
 type moduleOnce struct {

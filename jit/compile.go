@@ -79,11 +79,12 @@ type compiler struct {
 	c     wasm.Code
 	lo    int // the group's blocks: [lo, hi)
 	hi    int
-	// labels of the group's open wasm blocks, its dispatch loop and its
-	// exit block.
+	// labels of the group's open wasm blocks, its dispatch loop, its exit
+	// block and the block a helper's failure (in lT) leaves.
 	blockLabels []wasm.Label
 	dispatch    wasm.Label
 	exit        wasm.Label
+	fail        wasm.Label
 	cur         int // block being emitted
 	// Within a block, lAP, lAPA and lSteps keep their values at the
 	// block's start; an instruction addresses [ap + k] through its apDelta
@@ -117,7 +118,7 @@ func compileModule(a *analysis, trace bool) ([]byte, error) {
 	if err := m.AddExport("memory", wasm.ExternMemory, 0); err != nil {
 		return nil, err
 	}
-	h, err := buildHelpers(m)
+	h, err := buildHelpers(m, trace)
 	if err != nil {
 		return nil, err
 	}
@@ -247,6 +248,7 @@ func (cp *compiler) group() error {
 	c.I32Sub()
 	c.LocalSet(lIdx)
 
+	cp.fail = c.Block(wasm.BlockEmpty)
 	cp.exit = c.Block(wasm.BlockEmpty)
 	cp.dispatch = c.Loop(wasm.BlockEmpty)
 	n := cp.hi - cp.lo
@@ -273,6 +275,9 @@ func (cp *compiler) group() error {
 	c.I64ExtendI32S()
 	c.I64Store(mem(ctlBase + 8*ctlPC))
 	c.I32Const(^int32(exitStopped))
+	c.Return()
+	c.End() // fail: a helper's exit code, complemented, in lT
+	c.LocalGet(lT)
 	c.End()
 	if err := c.Err(); err != nil {
 		return fmt.Errorf("jit: emitting code: %w", err)
@@ -351,47 +356,16 @@ func (cp *compiler) dynamicAfterSlow() {
 
 func (cp *compiler) block(b *block) {
 	c := &cp.c
-	n := int64(len(b.instrs))
-	// The run's end, the step limit, and the registers' reach: any of them
+	// The run's end, the step limit, the registers' reach: any of them
 	// stops the run here, and Go goes on.
-	cp.ctlLoad32(ctlEndBlock)
 	c.I32Const(int32(cp.cur))
-	c.I32Eq()
+	c.LocalGet(lAP)
+	c.LocalGet(lFP)
 	c.LocalGet(lSteps)
-	c.I64Const(n)
-	c.I64Add()
-	cp.ctlLoad64(ctlStepLimit)
-	c.I64GtS()
-	c.I32Or()
-	if b.usesAP {
-		cp.outOfReach(lAP, b.apLo, b.apHi)
-		c.I32Or()
-	}
-	if b.usesFP {
-		cp.outOfReach(lFP, b.fpLo, b.fpHi)
-		c.I32Or()
-	}
+	c.Call(cp.h.enter)
 	c.If(wasm.BlockEmpty)
 	cp.stopAt(b.start)
 	c.End()
-	// First entry: the block's instruction words become accessed, as the
-	// interpreter marks a word when it first decodes it.
-	c.I32Const(0)
-	c.I32Load8U(mem(visitedBase + cp.cur))
-	c.I32Eqz()
-	c.If(wasm.BlockEmpty)
-	c.I32Const(int32(cp.cur))
-	c.Call(hostMark)
-	c.End()
-	if cp.trace {
-		cp.ctlLoad32(ctlTraceLen)
-		c.I32Const(int32(traceCap - len(b.instrs)))
-		c.I32GtS()
-		c.If(wasm.BlockEmpty)
-		c.Call(hostFlush)
-		c.End()
-	}
-	cp.prefixes(b)
 	for k := range b.instrs {
 		cp.k, cp.ins = k, &b.instrs[k]
 		cp.instr(&b.instrs[k])
@@ -399,7 +373,7 @@ func (cp *compiler) block(b *block) {
 	last := &b.instrs[len(b.instrs)-1]
 	switch {
 	case !endsBlock(last):
-		cp.leave(len(b.instrs), last.apAfter())
+		cp.leave(&b.end, len(b.instrs), last.apAfter())
 		cp.goTo(b.next())
 	case last.kind == kindSlow && last.in.PC == vm.PCRegular && last.in.Opcode != vm.OpCall:
 		// ap moved by an amount only Go knew; the registers are reloaded.
@@ -407,61 +381,22 @@ func (cp *compiler) block(b *block) {
 	}
 }
 
-// prefixes computes apHi, fpHi, hasAP and hasFP of a block.
-func (cp *compiler) prefixes(b *block) {
-	n := len(b.instrs)
-	cp.apHi, cp.fpHi = make([]int, n+1), make([]int, n+1)
-	cp.hasAP, cp.hasFP = make([]bool, n+1), make([]bool, n+1)
-	for k := range b.instrs {
-		cp.apHi[k+1], cp.fpHi[k+1] = cp.apHi[k], cp.fpHi[k]
-		cp.hasAP[k+1], cp.hasFP[k+1] = cp.hasAP[k], cp.hasFP[k]
-		i := &b.instrs[k]
-		if i.kind == kindSlow {
-			continue
-		}
-		var one block
-		one.note(i)
-		if one.usesAP {
-			cp.apHi[k+1] = one.apHi
-			if cp.hasAP[k] {
-				cp.apHi[k+1] = max(one.apHi, cp.apHi[k])
-			}
-			cp.hasAP[k+1] = true
-		}
-		if one.usesFP {
-			cp.fpHi[k+1] = one.fpHi
-			if cp.hasFP[k] {
-				cp.fpHi[k+1] = max(one.fpHi, cp.fpHi[k])
-			}
-			cp.hasFP[k+1] = true
-		}
-	}
-}
-
-// highWater pushes the execution segment's size the first k instructions
-// of the block need (one past the highest cell they touched inline, or 0)
-// for reg.
-func (cp *compiler) highWater(reg uint32, has bool, hi int) {
-	if !has {
-		cp.c.I32Const(0)
-		return
-	}
-	cp.c.LocalGet(reg)
-	cp.c.I32Const(int32(hi + 1))
-	cp.c.I32Add()
-}
-
 // leave brings the block's state up to date after its first k steps, with
 // ap at apDelta from its value at the block's start: the execution
-// segment's size, the step count and ap.
-func (cp *compiler) leave(k, apDelta int) {
+// segment's size (the high water of hw, an instruction's fields for the
+// steps before it), the step count and ap.
+func (cp *compiler) leave(hw *instr, k, apDelta int) {
 	c := &cp.c
-	if cp.hasAP[k] {
-		cp.highWater(lAP, true, cp.apHi[k])
+	if hw.hasAP {
+		c.LocalGet(lAP)
+		c.I32Const(int32(hw.apHW))
+		c.I32Add()
 		c.Call(cp.h.raise)
 	}
-	if cp.hasFP[k] {
-		cp.highWater(lFP, true, cp.fpHi[k])
+	if hw.hasFP {
+		c.LocalGet(lFP)
+		c.I32Const(int32(hw.fpHW))
+		c.I32Add()
 		c.Call(cp.h.raise)
 	}
 	if k != 0 {
@@ -528,47 +463,47 @@ func (cp *compiler) regAddr(r vm.Register, off int) {
 	}
 }
 
-// record appends the step's trace entry (pc and the registers before it).
-func (cp *compiler) record(i *instr) {
-	if !cp.trace {
-		return
-	}
-	c := &cp.c
-	c.I32Const(int32(i.pc))
-	c.LocalGet(lAP)
-	c.I32Const(int32(i.apDelta))
-	c.I32Add()
-	c.LocalGet(lFP)
-	c.Call(cp.h.rec)
-}
-
-// slowStep has Go run the current instruction. A status other than 0
-// leaves the run with it. After a step that ends the block the registers
-// are reloaded (Go moved them); after any other, the block's offsets
-// already say where they are.
+// slowStep has Go run the current instruction. A failure leaves the run
+// with it. After a step that ends the block the registers are reloaded
+// (Go moved them); after any other, the block's offsets already say where
+// they are.
 func (cp *compiler) slowStep(i *instr) {
 	c := &cp.c
-	c.I32Const(int32(i.pc))
-	c.LocalGet(lAP)
-	c.I32Const(int32(i.apDelta))
-	c.I32Add()
-	c.LocalGet(lFP)
-	c.LocalGet(lSteps)
-	c.I64Const(int64(cp.k))
-	c.I64Add()
-	cp.highWater(lAP, cp.hasAP[cp.k], cp.apHi[cp.k])
-	cp.highWater(lFP, cp.hasFP[cp.k], cp.fpHi[cp.k])
-	c.Call(cp.h.slow)
-	c.LocalTee(lT)
-	c.If(wasm.BlockEmpty)
-	c.I32Const(-1)
-	c.LocalGet(lT)
-	c.I32Sub() // the exit code, complemented
-	c.Return()
-	c.End()
+	c.I32Const(int32(i.site))
+	c.Call(cp.h.slowSite)
+	cp.failIf()
 	if endsBlock(i) {
 		cp.loadRegs()
 	}
+}
+
+// failIf leaves the run when the helper's result on the stack (kept in
+// lT) is a failure: nonzero for slowSite and the assert helpers.
+func (cp *compiler) failIf() {
+	cp.c.LocalTee(lT)
+	cp.c.BrIfTo(cp.fail)
+}
+
+// failIfNegative is failIf for helpers whose positive results go on.
+func (cp *compiler) failIfNegative() {
+	c := &cp.c
+	c.LocalTee(lT)
+	c.I32Const(0)
+	c.I32LtS()
+	c.BrIfTo(cp.fail)
+}
+
+// afterGo emits the continuation of a block-ending instruction that Go ran
+// (the helper said 3): registers reloaded, pc wherever Go left it.
+func (cp *compiler) afterGo() {
+	c := &cp.c
+	c.LocalGet(lT)
+	c.I32Const(3)
+	c.I32Eq()
+	c.If(wasm.BlockEmpty)
+	cp.loadRegs()
+	cp.dynamicAfterSlow()
+	c.End()
 }
 
 // instr emits one instruction.
@@ -588,27 +523,6 @@ func (cp *compiler) instr(i *instr) {
 	case kindRet:
 		cp.ret(i)
 	}
-}
-
-// withSlowPath emits check, which pushes 1 when the step ran inline, then
-// retire for that case, and the slow step then afterSlow (nil when
-// execution just goes on) otherwise. Both paths join after it.
-func (cp *compiler) withSlowPath(i *instr, check func(slow wasm.Label), retire, afterSlow func()) {
-	c := &cp.c
-	next := c.Block(wasm.BlockEmpty)
-	slow := c.Block(wasm.BlockEmpty)
-	check(slow)
-	c.I32Eqz()
-	c.BrIfTo(slow)
-	cp.record(i)
-	retire()
-	c.BrTo(next)
-	c.End() // slow
-	cp.slowStep(i)
-	if afterSlow != nil {
-		afterSlow()
-	}
-	c.End() // next
 }
 
 // feltFuncs defines the add and sub functions (the multiply is
@@ -642,48 +556,29 @@ func feltFuncs(m *wasm.Module) ([3]wasm.FuncIdx, error) {
 func (cp *compiler) assert(i *instr) {
 	c := &cp.c
 	in := &i.in
-	cp.withSlowPath(i, func(slow wasm.Label) {
-		mode := int32(op1Reg)
-		switch in.Op1 {
-		case vm.Op1Imm:
-			mode = op1Imm
-		case vm.Op1FromOp0:
-			mode = op1Deref
-			cp.regAddr(in.Op0Reg, in.OffOp0)
-			c.I32Const(int32(in.OffOp1))
-			c.Call(cp.h.deref)
-			c.LocalTee(lOp1)
-			c.I32Eqz()
-			c.BrIfTo(slow)
-		}
-		cp.regAddr(in.DstReg, in.OffDst)
-		cp.regAddr(in.Op0Reg, in.OffOp0)
-		switch in.Op1 {
-		case vm.Op1Imm:
-			// The program segment's cells lie at progBase.
-			c.I32Const(int32(progBase + (i.pc+1)*vm.CellBytes))
-		case vm.Op1FromAP:
-			cp.regAddr(vm.AP, in.OffOp1)
-		case vm.Op1FromFP:
-			cp.regAddr(vm.FP, in.OffOp1)
-		default:
-			c.LocalGet(lOp1)
-		}
-		c.I32Const(mode)
-		switch in.Res {
-		case vm.ResOp1:
-			c.Call(cp.h.assertOp1)
-		case vm.ResAdd:
-			imm := int64(notSmall)
-			if in.Op1 == vm.Op1Imm && i.immSmall {
-				imm = int64(i.immInt)
-			}
-			c.I64Const(imm)
-			c.Call(cp.h.assertAdd)
-		default:
-			c.Call(cp.h.assertMul)
-		}
-	}, func() {}, nil)
+	cp.regAddr(in.DstReg, in.OffDst)
+	cp.regAddr(in.Op0Reg, in.OffOp0)
+	switch in.Op1 {
+	case vm.Op1Imm:
+		// The program segment's cells lie at progBase.
+		c.I32Const(int32(progBase + (i.pc+1)*vm.CellBytes))
+	case vm.Op1FromAP:
+		cp.regAddr(vm.AP, in.OffOp1)
+	case vm.Op1FromFP:
+		cp.regAddr(vm.FP, in.OffOp1)
+	default:
+		cp.regAddr(in.Op0Reg, in.OffOp0) // the helper dereferences it
+	}
+	c.I32Const(int32(i.site))
+	res := 0
+	switch in.Res {
+	case vm.ResAdd:
+		res = 1
+	case vm.ResMul:
+		res = 2
+	}
+	c.Call(cp.h.assertS[res])
+	cp.failIf()
 }
 
 // branch emits jnz / jmp rel by an immediate and ap += immediate, which
@@ -691,56 +586,84 @@ func (cp *compiler) assert(i *instr) {
 func (cp *compiler) branch(i *instr) {
 	c := &cp.c
 	in := &i.in
-	// The slow path's step moved pc wherever it went, except for ap += imm.
-	after := cp.dynamicAfterSlow
+	cp.regAddr(in.DstReg, in.OffDst)
+	cp.regAddr(in.Op0Reg, in.OffOp0)
+	c.I32Const(int32(i.site))
+	c.Call(cp.h.branchS)
+	cp.failIfNegative()
 	if i.kind == kindAPAdd {
-		after = nil
+		return // ap moves by the constant either way
 	}
-	cp.withSlowPath(i, func(wasm.Label) {
-		cp.regAddr(in.DstReg, in.OffDst)
-		cp.regAddr(in.Op0Reg, in.OffOp0)
-		c.Call(cp.h.known2)
-		c.LocalTee(lT)
-	}, func() {
-		if i.kind == kindAPAdd {
-			return
-		}
-		cp.leave(cp.k+1, i.apAfter())
-		switch i.kind {
-		case kindJmpRel:
-			cp.goTo(i.pc + i.immInt)
-		case kindJnz:
-			// Taken unless dst is the felt 0 (known2 said 1).
-			c.LocalGet(lT)
-			c.I32Const(2)
-			c.I32Eq()
-			c.If(wasm.BlockEmpty)
-			cp.goTo(i.pc + i.immInt)
-			c.End()
-			cp.goTo(i.pc + i.in.Size)
-		}
-	}, after)
+	cp.afterGo()
+	cp.leave(i, cp.k, 0)
+	cp.leaveStep(i)
+	switch i.kind {
+	case kindJmpRel:
+		cp.goTo(i.pc + i.immInt)
+	case kindJnz:
+		// Taken unless dst is the felt 0 (the helper said 1).
+		c.LocalGet(lT)
+		c.I32Const(2)
+		c.I32Eq()
+		c.If(wasm.BlockEmpty)
+		cp.goTo(i.pc + i.immInt)
+		c.End()
+		cp.goTo(i.pc + i.in.Size)
+	}
+}
+
+// leaveStep accounts for the block-ending instruction i itself after
+// leave(i, k, 0) accounted for the steps before it: its cells in the
+// execution segment's size, one more step, its ap update.
+func (cp *compiler) leaveStep(i *instr) {
+	c := &cp.c
+	var one block
+	one.note(i)
+	if one.usesAP {
+		c.LocalGet(lAP)
+		c.I32Const(int32(one.apHi + 1))
+		c.I32Add()
+		c.Call(cp.h.raise)
+	}
+	if one.usesFP {
+		c.LocalGet(lFP)
+		c.I32Const(int32(one.fpHi + 1))
+		c.I32Add()
+		c.Call(cp.h.raise)
+	}
+	c.LocalGet(lSteps)
+	c.I64Const(1)
+	c.I64Add()
+	c.LocalSet(lSteps)
+	if d := i.apAfter(); d != 0 {
+		c.LocalGet(lAP)
+		c.I32Const(int32(d))
+		c.I32Add()
+		c.LocalSet(lAP)
+		c.LocalGet(lAPA)
+		c.I32Const(int32(d * vm.CellBytes))
+		c.I32Add()
+		c.LocalSet(lAPA)
+	}
 }
 
 // call emits call rel by an immediate: [ap] = fp, [ap+1] = return pc, both
 // unknown before; fp = ap + 2.
 func (cp *compiler) call(i *instr) {
 	c := &cp.c
-	cp.withSlowPath(i, func(wasm.Label) {
-		cp.regAddr(vm.AP, 0)
-		c.LocalGet(lFP)
-		c.I32Const(int32(i.pc + i.in.Size))
-		c.Call(cp.h.callFrame)
-	}, func() {
-		cp.leave(cp.k+1, i.apDelta)
-		c.LocalGet(lAP)
-		c.I32Const(2)
-		c.I32Add()
-		c.LocalTee(lFP)
-		c.LocalSet(lAP)
-		cp.addrs()
-		cp.goTo(i.pc + i.immInt)
-	}, cp.dynamicAfterSlow)
+	cp.regAddr(vm.AP, 0)
+	c.LocalGet(lFP)
+	c.I32Const(int32(i.pc + i.in.Size))
+	c.I32Const(int32(i.site))
+	c.Call(cp.h.callS)
+	cp.failIfNegative()
+	cp.afterGo()
+	cp.leave(i, cp.k, 0)
+	cp.leaveStep(i) // ap += 2 (the call's ap update)
+	c.LocalGet(lAP)
+	c.LocalSet(lFP)
+	cp.addrs()
+	cp.goTo(i.pc + i.immInt)
 }
 
 // ret: fp = [fp - 2], pc = [fp - 1], both pointers into the execution and
@@ -748,16 +671,17 @@ func (cp *compiler) call(i *instr) {
 func (cp *compiler) ret(i *instr) {
 	c := &cp.c
 	in := &i.in
-	cp.withSlowPath(i, func(wasm.Label) {
-		c.LocalGet(lFPA)
-		cp.regAddr(in.Op0Reg, in.OffOp0)
-		c.Call(cp.h.retCheck)
-	}, func() {
-		cp.leave(cp.k+1, i.apDelta)
-		cp.retTargets()
-		cp.addrs()
-		cp.goDynamic()
-	}, cp.dynamicAfterSlow)
+	c.LocalGet(lFPA)
+	cp.regAddr(in.Op0Reg, in.OffOp0)
+	c.I32Const(int32(i.site))
+	c.Call(cp.h.retS)
+	cp.failIfNegative()
+	cp.afterGo()
+	cp.leave(i, cp.k, 0)
+	cp.leaveStep(i)
+	cp.retTargets()
+	cp.addrs()
+	cp.goDynamic()
 }
 
 // retTargets loads the next pc and fp of a ret from [fp - 1] and [fp - 2].

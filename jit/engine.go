@@ -241,6 +241,9 @@ func (r *run) instantiate() bool {
 	}
 	copy(unsafe.Slice((*int32)(unsafe.Add(sp.base, leaderBase)), len(r.code.a.leader)), r.code.a.leader)
 	copy(unsafe.Slice((*int32)(unsafe.Add(sp.base, groupBase)), len(r.code.a.groupOf)), r.code.a.groupOf)
+	blocks, sites := r.code.tables()
+	copy(unsafe.Slice((*int32)(unsafe.Add(sp.base, blockInfo)), len(blocks)), blocks)
+	copy(unsafe.Slice((*int32)(unsafe.Add(sp.base, siteBase)), len(sites)), sites)
 	*sp.ctl(ctlExecSeg) = int64(r.execSeg)
 	*sp.ctl(ctlProgSeg) = int64(r.progSeg)
 	ctx := experimental.WithMemoryAllocator(context.Background(), experimental.MemoryAllocatorFunc(

@@ -1,6 +1,8 @@
 package jit
 
 import (
+	"fmt"
+
 	"github.com/cairn-vm/cairn/jit/feltwasm"
 	"github.com/cairn-vm/cairn/jit/wasm"
 	"github.com/cairn-vm/cairn/vm"
@@ -22,8 +24,20 @@ const (
 	op1Deref = 2 // [[reg + k] + j]: see derefFn, which left the cell's table entry in the control block
 )
 
-// helpers are the module's helper functions.
+// helpers are the module's helper functions. The ones an instruction calls
+// (the *S forms, enter, slowSite) return 0 or a positive code to go on,
+// and the run's exit code complemented (negative) to stop it.
 type helpers struct {
+	trace bool
+
+	enter    wasm.FuncIdx    // (block, ap, fp, steps i64) -> 1 to stop at the block's start
+	slowSite wasm.FuncIdx    // (site) -> 0 or exit: Go runs the instruction
+	recSite  wasm.FuncIdx    // (site): its trace entry
+	assertS  [3]wasm.FuncIdx // by res (ResOp1, ResAdd, ResMul): (dst, op0, op1, mode, imm i64, site)
+	branchS  wasm.FuncIdx    // (dst, op0, site) -> 1 dst is the felt 0, 2 not, 3 Go ran it
+	callS    wasm.FuncIdx    // (apA, fp, retPC, site) -> 1 inline, 3 Go ran it
+	retS     wasm.FuncIdx    // (fpA, op0, site) -> 1 inline, 3 Go ran it
+
 	felt      [3]wasm.FuncIdx // feltAdd, feltSub, feltMul: dst, a, b
 	assertOp1 wasm.FuncIdx    // (dst, op0, op1, mode) -> ok
 	assertAdd wasm.FuncIdx    // (dst, op0, op1, mode, imm i64) -> ok
@@ -199,16 +213,17 @@ func (f *fn) marks(d, o0, o1, mode uint32) {
 	f.c.End()
 }
 
-func buildHelpers(m *wasm.Module) (*helpers, error) {
-	h := &helpers{}
+func buildHelpers(m *wasm.Module, trace bool) (*helpers, error) {
+	h := &helpers{trace: trace}
 	var err error
 	if h.felt, err = feltFuncs(m); err != nil {
 		return nil, err
 	}
-	// raise comes before slow, which calls it.
+	// Each comes after those it calls.
 	steps := []func(*wasm.Module) error{
 		h.buildRaise, h.buildRec, h.buildAssertOp1, h.buildAssertAdd, h.buildAssertMul, h.buildDeref,
 		h.buildKnown2, h.buildCallFrame, h.buildRetCheck, h.buildSlow,
+		h.buildSlowSite, h.buildRecSite, h.buildEnter, h.buildAssertS, h.buildBranchS, h.buildCallS, h.buildRetS,
 	}
 	for _, s := range steps {
 		if err := s(m); err != nil {
@@ -769,5 +784,278 @@ func (h *helpers) buildRec(m *wasm.Module) error {
 	c.I64Store(mem(ctlBase + 8*ctlTraceLen))
 	var err error
 	h.rec, err = f.add(m, sig([]wasm.ValType{i32, i32, i32}), "rec")
+	return err
+}
+
+// site pushes field off (int32) of the site whose index is in local l.
+func (f *fn) site(l uint32, off int) {
+	f.c.LocalGet(l)
+	f.c.I32Const(siteEntry)
+	f.c.I32Mul()
+	f.c.I32Load(mem(siteBase + off))
+}
+
+// slowSite: Go runs the instruction of a site: the execution segment's
+// size, pc, ap, fp and steps from the site and the block's start.
+func (h *helpers) buildSlowSite(m *wasm.Module) error {
+	const s = 0
+	f := newFn(1)
+	c := &f.c
+	st := f.l.New(i32)
+	f.site(s, sitePC)
+	f.ctl32(ctlBaseAP)
+	f.site(s, siteAP)
+	c.I32Add()
+	f.ctl32(ctlBaseFP)
+	f.ctl(ctlBaseSteps)
+	f.site(s, siteK)
+	c.I64ExtendI32S()
+	c.I64Add()
+	for _, x := range []struct {
+		base, hw, flag int
+	}{{ctlBaseAP, siteAPHW, 1}, {ctlBaseFP, siteFPHW, 2}} {
+		// hw or 0 when the flag is not set
+		f.ctl32(x.base)
+		f.site(s, x.hw)
+		c.I32Add()
+		c.I32Const(0)
+		f.site(s, siteFlags)
+		c.I32Const(int32(x.flag))
+		c.I32And()
+		c.Select()
+	}
+	c.Call(h.slow)
+	c.LocalTee(st)
+	c.If(wasm.BlockValue(i32))
+	c.I32Const(-1)
+	c.LocalGet(st)
+	c.I32Sub()
+	c.Else()
+	c.I32Const(0)
+	c.End()
+	var err error
+	h.slowSite, err = f.add(m, sig([]wasm.ValType{i32}, i32), "slow_site")
+	return err
+}
+
+// recSite: the trace entry of a site's step (nothing without a trace).
+func (h *helpers) buildRecSite(m *wasm.Module) error {
+	const s = 0
+	f := newFn(1)
+	c := &f.c
+	if h.trace {
+		f.site(s, sitePC)
+		f.ctl32(ctlBaseAP)
+		f.site(s, siteAP)
+		c.I32Add()
+		f.ctl32(ctlBaseFP)
+		c.Call(h.rec)
+	}
+	var err error
+	h.recSite, err = f.add(m, sig([]wasm.ValType{i32}), "rec_site")
+	return err
+}
+
+// enter: a block's start. It records the registers the block's sites are
+// relative to, and stops the run (1) at the run's end, before the step
+// limit, or where the block's reach leaves the execution segment's cells;
+// on first entry it has Go mark the block's words accessed, and it hands
+// Go a trace buffer that the block could fill.
+func (h *helpers) buildEnter(m *wasm.Module) error {
+	const b, ap, fp, steps = 0, 1, 2, 3
+	f := newFn(4)
+	c := &f.c
+	e := f.l.New(i32)
+	for _, x := range []struct {
+		l uint32
+		w int
+	}{{ap, ctlBaseAP}, {fp, ctlBaseFP}} {
+		c.I32Const(0)
+		c.LocalGet(x.l)
+		c.I64ExtendI32S()
+		c.I64Store(mem(ctlBase + 8*x.w))
+	}
+	c.I32Const(0)
+	c.LocalGet(steps)
+	c.I64Store(mem(ctlBase + 8*ctlBaseSteps))
+	c.LocalGet(b)
+	c.I32Const(blockEntry)
+	c.I32Mul()
+	c.LocalSet(e)
+	stop := func() {
+		c.If(wasm.BlockEmpty)
+		c.I32Const(1)
+		c.Return()
+		c.End()
+	}
+	f.ctl32(ctlEndBlock)
+	c.LocalGet(b)
+	c.I32Eq()
+	c.LocalGet(steps)
+	c.LocalGet(e)
+	c.I32Load(mem(blockInfo + biLen))
+	c.I64ExtendI32S()
+	c.I64Add()
+	f.ctl(ctlStepLimit)
+	c.I64GtS()
+	c.I32Or()
+	stop()
+	for _, x := range []struct {
+		reg    uint32
+		lo, hi int
+		flag   int32
+	}{{ap, biAPLo, biAPHi, 1}, {fp, biFPLo, biFPHi, 2}} {
+		c.LocalGet(e)
+		c.I32Load(mem(blockInfo + biFlags))
+		c.I32Const(x.flag)
+		c.I32And()
+		c.If(wasm.BlockEmpty)
+		c.LocalGet(x.reg)
+		c.LocalGet(e)
+		c.I32Load(mem(blockInfo + x.lo))
+		c.I32Add()
+		c.I32Const(0)
+		c.I32LtS()
+		c.LocalGet(x.reg)
+		c.LocalGet(e)
+		c.I32Load(mem(blockInfo + x.hi))
+		c.I32Add()
+		f.ctl32(ctlExecCap)
+		c.I32GeS()
+		c.I32Or()
+		stop()
+		c.End()
+	}
+	c.LocalGet(b)
+	c.I32Load8U(mem(visitedBase))
+	c.I32Eqz()
+	c.If(wasm.BlockEmpty)
+	c.LocalGet(b)
+	c.Call(hostMark)
+	c.End()
+	if h.trace {
+		f.ctl32(ctlTraceLen)
+		c.LocalGet(e)
+		c.I32Load(mem(blockInfo + biLen))
+		c.I32Add()
+		c.I32Const(traceCap)
+		c.I32GtS()
+		c.If(wasm.BlockEmpty)
+		c.Call(hostFlush)
+		c.End()
+	}
+	c.I32Const(0)
+	var err error
+	h.enter, err = f.add(m, sig([]wasm.ValType{i32, i32, i32, i64}, i32), "enter")
+	return err
+}
+
+// assertS: an assert_eq's site (dst, op0, op1 addresses, site): the site
+// says how op1 is found (siteMode); in mode op1Deref the op1 argument is
+// op0's cell, and the site holds the offset to add to the pointer there.
+func (h *helpers) buildAssertS(m *wasm.Module) error {
+	const d, o0, o1, s = 0, 1, 2, 3
+	inner := []wasm.FuncIdx{h.assertOp1, h.assertAdd, h.assertMul}
+	for res, fi := range inner {
+		f := newFn(4)
+		c := &f.c
+		mode := f.l.New(i32)
+		f.site(s, siteMode)
+		c.LocalTee(mode)
+		c.I32Const(op1Deref)
+		c.I32Eq()
+		c.If(wasm.BlockEmpty)
+		c.LocalGet(o1)
+		f.site(s, siteImm)
+		c.Call(h.deref)
+		c.LocalTee(o1)
+		c.I32Eqz()
+		c.If(wasm.BlockEmpty)
+		c.LocalGet(s)
+		c.Call(h.slowSite)
+		c.Return()
+		c.End()
+		c.End()
+		c.LocalGet(d)
+		c.LocalGet(o0)
+		c.LocalGet(o1)
+		c.LocalGet(mode)
+		if res == 1 {
+			// The immediate when it is a small integer, else notSmall.
+			f.site(s, siteImm)
+			c.I64ExtendI32S()
+			c.I64Const(notSmall)
+			f.site(s, siteFlags)
+			c.I32Const(4)
+			c.I32And()
+			c.Select()
+		}
+		c.Call(fi)
+		c.If(wasm.BlockEmpty)
+		c.LocalGet(s)
+		c.Call(h.recSite)
+		c.I32Const(0)
+		c.Return()
+		c.End()
+		c.LocalGet(s)
+		c.Call(h.slowSite)
+		var err error
+		if h.assertS[res], err = f.add(m, sig([]wasm.ValType{i32, i32, i32, i32}, i32), fmt.Sprintf("assert_s%d", res)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inlineOr emits: r = call of fi on the pushed arguments; a nonzero r is
+// the inline step (recorded, returned); otherwise Go runs the site, and
+// its failure or 3 is returned.
+func (h *helpers) inlineOr(f *fn, fi wasm.FuncIdx, s uint32) {
+	c := &f.c
+	r := f.l.New(i32)
+	c.Call(fi)
+	c.LocalTee(r)
+	c.If(wasm.BlockEmpty)
+	c.LocalGet(s)
+	c.Call(h.recSite)
+	c.LocalGet(r)
+	c.Return()
+	c.End()
+	c.LocalGet(s)
+	c.Call(h.slowSite)
+	c.LocalTee(r)
+	c.I32Const(3)
+	c.LocalGet(r)
+	c.Select() // the failure, or 3
+}
+
+func (h *helpers) buildBranchS(m *wasm.Module) error {
+	f := newFn(3)
+	f.c.LocalGet(0)
+	f.c.LocalGet(1)
+	h.inlineOr(f, h.known2, 2)
+	var err error
+	h.branchS, err = f.add(m, sig([]wasm.ValType{i32, i32, i32}, i32), "branch_s")
+	return err
+}
+
+func (h *helpers) buildCallS(m *wasm.Module) error {
+	f := newFn(4)
+	f.c.LocalGet(0)
+	f.c.LocalGet(1)
+	f.c.LocalGet(2)
+	h.inlineOr(f, h.callFrame, 3)
+	var err error
+	h.callS, err = f.add(m, sig([]wasm.ValType{i32, i32, i32, i32}, i32), "call_s")
+	return err
+}
+
+func (h *helpers) buildRetS(m *wasm.Module) error {
+	f := newFn(3)
+	f.c.LocalGet(0)
+	f.c.LocalGet(1)
+	h.inlineOr(f, h.retCheck, 2)
+	var err error
+	h.retS, err = f.add(m, sig([]wasm.ValType{i32, i32, i32}, i32), "ret_s")
 	return err
 }

@@ -14,6 +14,8 @@ import "github.com/cairn-vm/cairn/vm"
 //	leaderBase   int32 per program pc: the block that starts there, or -1
 //	segTabBase   segTabEntry bytes per real segment: where its cells are
 //	progBase     the program segment's first page, at an address the code knows
+//	blockInfo    per block: its start, length and register reach (blockInfo* fields)
+//	siteBase     per instruction: what a helper needs to run it in Go (site* fields)
 //	heapBase     cell arrays of every other segment
 //	execBase     the execution segment, contiguous, so that [ap + k] is one
 //	             multiply-add away
@@ -36,7 +38,11 @@ const (
 	segTabEntry = 32
 	maxTabSegs  = (8 << 20) / segTabEntry
 	progBase    = 16 << 20 // the program segment's first page, maxCode cells
-	heapBase    = progBase + maxCode*vm.CellBytes
+	blockInfo   = progBase + maxCode*vm.CellBytes
+	blockEntry  = 32
+	siteBase    = blockInfo + maxBlocks*blockEntry
+	siteEntry   = 32
+	heapBase    = siteBase + maxCode*siteEntry
 	execBase    = 1 << 30
 	execEnd     = linearBytes - (128 << 10)
 	// execCells is the most cells the execution segment may have in linear
@@ -64,6 +70,35 @@ const (
 	ctlDerefFlags = 13
 	ctlDerefSize  = 14
 	ctlDerefOff   = 15
+	// The registers and step count at the start of the running block,
+	// from which a helper finds an instruction's (ap + its site's delta).
+	ctlBaseAP    = 16
+	ctlBaseFP    = 17
+	ctlBaseSteps = 18
+)
+
+// A block's entry at blockInfo (int32 fields).
+const (
+	biStart = 0  // pc
+	biLen   = 4  // instructions
+	biAPLo  = 8  // reach relative to ap, fp at the start (see block)
+	biAPHi  = 12 //
+	biFPLo  = 16 //
+	biFPHi  = 20 //
+	biFlags = 24 // 1: uses ap, 2: uses fp
+)
+
+// An instruction's entry at siteBase (int32 fields).
+const (
+	sitePC    = 0  // its pc
+	siteAP    = 4  // ap's delta from the block's start before it
+	siteK     = 8  // its index in the block (steps before it)
+	siteAPHW  = 12 // the execution segment's size the block's earlier inline steps need, from ap
+	siteFPHW  = 16 // the same from fp
+	siteFlags = 20 // 1: siteAPHW applies, 2: siteFPHW applies
+	siteMode  = 24 // an assert's op1Reg, op1Imm or op1Deref
+	siteImm   = 28 // an assert's immediate as a small integer (or notSmall's low word: see siteImmOK), or the offset of a dereference
+	// siteFlags bit 4: siteImm holds a small integer (for op1Imm).
 )
 
 // A segment table entry: where segment i's first page is, how many cells
