@@ -7,6 +7,7 @@
 //	cairn call CLASS.json --entrypoint NAME [--calldata F,...] [--constructor_calldata F,...] [--caller ADDR]
 //	cairn call --scenario FILE [--builtin_costs zero|starknet]
 //	cairn hints [--missing] [WHITELIST.json|PROGRAM.json|DIR ...]
+//	cairn bench sequencer [--txs N] [--contention low|high|full] [--workers N] [--validate] [--executors E,...]
 //	cairn version
 package main
 
@@ -26,6 +27,7 @@ usage:
   cairn call CLASS.json --entrypoint NAME [--calldata F,..] [--constructor_calldata F,..] [--caller A] | --scenario FILE
                                    call a Cairo 1 contract entry point on a fresh state (see cairn call -h)
   cairn hints [FILES|DIRS]         list implemented hints, or those of whitelists/programs as implemented or missing
+  cairn bench sequencer [flags]    ERC20 transfers through the sequencer's executors (see cairn bench sequencer -h)
   cairn version                    print the version and the CPU report
 `)
 }
@@ -45,6 +47,8 @@ func main() {
 		err = cmdCall(os.Args[2:])
 	case "hints":
 		err = cmdHints(os.Args[2:])
+	case "bench":
+		err = cmdBench(os.Args[2:])
 	case "version", "--version", "-version":
 		err = cmdVersion()
 	case "help", "-h", "--help":

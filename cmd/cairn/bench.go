@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/cairn-vm/cairn/internal/corpusdir"
+	"github.com/cairn-vm/cairn/sequencer"
+	"github.com/cairn-vm/cairn/sequencer/workload"
+)
+
+// cmdBench runs a benchmark: cairn bench sequencer [flags].
+func cmdBench(args []string) error {
+	if len(args) == 0 || args[0] != "sequencer" {
+		fmt.Fprintln(os.Stderr, "usage: cairn bench sequencer --txs N --contention low|high|full [--workers N] [--validate] [--executors serial,blockstm,accesslist]")
+		return exitError(2)
+	}
+	return benchSequencer(args[1:])
+}
+
+// benchSequencer executes one block of ERC20 transfers through accounts
+// with each executor and reports throughput, speedup over serial,
+// re-executions and the state root, which must be the same for all.
+func benchSequencer(args []string) error {
+	fs := flag.NewFlagSet("cairn bench sequencer", flag.ContinueOnError)
+	var (
+		n          = fs.Int("txs", 1000, "transactions in the block")
+		contention = fs.String("contention", "low", "low (every transfer to its own address), high (to 4 hot addresses) or full (all to one)")
+		workers    = fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines of the parallel executors")
+		validate   = fs.Bool("validate", false, "accounts that check Stark-curve signatures (account__account) instead of a dummy __validate__")
+		executors  = fs.String("executors", "serial,blockstm,accesslist", "executors to run, comma-separated")
+		corpus     = fs.String("corpus", "", "conformance corpus directory (default: $CAIRN_CORPUS or ../shared/corpus)")
+		engine     = fs.String("engine", "interp", "Cairo engine: interp, jit or auto")
+	)
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return exitError(2)
+	}
+	if *n <= 0 || *workers <= 0 {
+		return errors.New("--txs and --workers must be positive")
+	}
+	dir := *corpus
+	if dir == "" {
+		d, err := corpusdir.Dir()
+		if err != nil {
+			return err
+		}
+		dir = d
+	}
+	var names []string
+	for _, s := range strings.Split(*executors, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			names = append(names, s)
+		}
+	}
+
+	progress := func(format string, a ...any) { fmt.Fprintf(os.Stderr, "\r\033[K"+format, a...) }
+	progress("building genesis: %d accounts (validate=%v)...", *n, *validate)
+	t0 := time.Now()
+	w, err := workload.New(workload.Options{Corpus: dir, Accounts: *n, Validate: *validate, Balance: 1_000_000_000_000})
+	if err != nil {
+		return err
+	}
+	w.Config.Engine = *engine
+	progress("signing %d transfers (contention %s)...", *n, *contention)
+	// Every transfer declares its access list, for every executor: the
+	// discount it earns is part of the fee, so the roots agree.
+	b, err := w.TransferBlock(*n, workload.Contention(*contention), true, 1)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "\r\033[Kgenesis and block ready in %.2fs: %d txs, %d workers, GOMAXPROCS %d\n",
+		time.Since(t0).Seconds(), *n, *workers, runtime.GOMAXPROCS(0))
+
+	makeExec := func(name string) (sequencer.Executor, int, error) {
+		switch name {
+		case "serial":
+			return &sequencer.Serial{Config: w.Config}, 1, nil
+		case "blockstm":
+			return &sequencer.BlockSTM{Config: w.Config, Workers: *workers}, *workers, nil
+		case "accesslist":
+			return &sequencer.AccessListExecutor{Config: w.Config, Workers: *workers}, *workers, nil
+		}
+		return nil, 0, fmt.Errorf("unknown executor %q (serial, blockstm, accesslist)", name)
+	}
+	for _, name := range names {
+		if _, _, err := makeExec(name); err != nil {
+			return err
+		}
+	}
+
+	// Warm up (hint compilation, hash tables) on a prefix of the block.
+	warm := &sequencer.Block{Number: b.Number, Timestamp: b.Timestamp, SequencerAddress: b.SequencerAddress, Txs: b.Txs[:min(len(b.Txs), 8)]}
+	if _, err := (&sequencer.Serial{Config: w.Config}).Execute(context.Background(), w.Genesis, warm); err != nil {
+		return err
+	}
+
+	type result struct {
+		name    string
+		workers int
+		secs    float64
+		res     *sequencer.BlockResult
+	}
+	run := func(name string) (result, error) {
+		ex, nw, _ := makeExec(name)
+		progress("running %s (%d workers)...", name, nw)
+		start := time.Now()
+		res, err := ex.Execute(context.Background(), w.Genesis, b)
+		if err != nil {
+			return result{}, fmt.Errorf("%s: %w", name, err)
+		}
+		return result{name, nw, time.Since(start).Seconds(), res}, nil
+	}
+	var serialSecs float64
+	if !contains(names, "serial") {
+		// The baseline of the speedups.
+		r, err := run("serial")
+		if err != nil {
+			return err
+		}
+		serialSecs = r.secs
+	}
+	var results []result
+	for _, name := range names {
+		r, err := run(name)
+		if err != nil {
+			return err
+		}
+		if name == "serial" {
+			serialSecs = r.secs
+		}
+		ok := map[sequencer.Status]int{}
+		for _, rc := range r.res.Receipts {
+			ok[rc.Status]++
+		}
+		fmt.Fprintf(os.Stderr, "\r\033[K%-10s %8.3fs  %9.0f tx/s  %11.0f steps/s  re-executions %d  independent %d  fallback %v  succeeded %d reverted %d rejected %d\n",
+			r.name, r.secs, float64(*n)/r.secs, float64(r.res.Stats.Steps)/r.secs, r.res.Stats.ReExecutions,
+			r.res.Stats.Independent, r.res.Stats.Fallback, ok[sequencer.Succeeded], ok[sequencer.Reverted], ok[sequencer.Rejected])
+		results = append(results, r)
+	}
+	same := true
+	for _, r := range results {
+		fmt.Printf("executor=%s workers=%d tps=%.0f speedup=%.2f root=%s\n", r.name, r.workers, float64(*n)/r.secs, serialSecs/r.secs, r.res.Root.Hex())
+		same = same && r.res.Root == results[0].res.Root
+	}
+	if !same {
+		return errors.New("the executors' state roots differ")
+	}
+	return nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,52 @@
+// Package sequencer executes blocks of Starknet transactions: invoke
+// transactions through an account's __validate__ and __execute__, account
+// deployments, declarations and L1 handlers, each charged a fee in an ERC20
+// fee token that goes to the sequencer. A block gives one [Receipt] per
+// transaction, the block's state diff and, over a [Committer] base, the new
+// state root.
+//
+// Three [Executor]s run a block and must agree on every receipt, the diff
+// and the root:
+//
+//   - [Serial] runs the transactions one after the other over one
+//     state.Cached on the base state: the reference.
+//   - [BlockSTM] runs them speculatively in parallel on sequencer/blockstm.
+//     Each transaction executes over a state.Cached whose parent is the
+//     transaction's blockstm View (so checkpoints and reverts stay inside
+//     the transaction), and the fee paid to the sequencer is a commutative
+//     delta (View.Add), so that a block of transactions that all pay the
+//     same sequencer is not serialised by the fee.
+//   - [AccessList] first runs, without any speculation, the transactions
+//     whose declared access lists conflict with no other declared
+//     transaction, then the rest with Block-STM on top of them.
+//
+// # Transaction semantics
+//
+// An invoke is rejected (it changes nothing and is charged nothing) when
+// its nonce is not the account's, when the account cannot pay its max fee,
+// or when __validate__ fails. Otherwise the nonce is incremented, and
+// __execute__ runs; when it fails (a Cairo revert or an execution error),
+// or the actual fee exceeds the max fee, its writes are undone and the
+// transaction is reverted, still paying its fee (the max fee in the second
+// case). The fee is gas × gas price, gas being a base per transaction plus
+// the Cairo steps and builtin instances of validation and execution (see
+// [FeeSchedule]).
+//
+// The fee is charged natively, not by running the token's transfer: the
+// account's u256 balance is debited, and the fee is added to the low word of
+// the sequencer's balance as a felt. Adding without carrying is what makes
+// the credit a delta that commutes; the low word would need 2^128 fee units
+// to wrap.
+//
+// # Access lists
+//
+// An invoke may declare the storage it reads and writes ([AccessList]). Its
+// account's own storage and nonce, and its fee-token balance, are implicitly
+// declared. During __execute__ any other storage access outside the
+// declaration, and any deployment or class replacement, fails the call with
+// an [*AccessViolationError]: the transaction reverts and pays. Every
+// executor enforces this, so it is part of a transaction's meaning, not of
+// the schedule. A declared transaction that conflicts with no other declared
+// transaction of the block is "independent" and gets
+// [Config.AccessListDiscount] percent off its fee, in every executor.
+package sequencer
