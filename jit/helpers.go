@@ -38,17 +38,11 @@ type helpers struct {
 	callS    wasm.FuncIdx    // (apA, fp, retPC, site) -> 1 inline, 3 Go ran it
 	retS     wasm.FuncIdx    // (fpA, op0, site) -> 1 inline, 3 Go ran it
 
-	felt      [3]wasm.FuncIdx // feltAdd, feltSub, feltMul: dst, a, b
-	assertOp1 wasm.FuncIdx    // (dst, op0, op1, mode) -> ok
-	assertAdd wasm.FuncIdx    // (dst, op0, op1, mode, imm i64) -> ok
-	assertMul wasm.FuncIdx    // (dst, op0, op1, mode) -> ok
-	deref     wasm.FuncIdx    // (op0, off) -> op1 address or 0
-	known2    wasm.FuncIdx    // (dst, op0) -> 0 unknown, 1 dst is the felt 0, 2 otherwise
-	callFrame wasm.FuncIdx    // (apA, fp, retPC) -> ok
-	retCheck  wasm.FuncIdx    // (fpA, op0) -> ok
-	slow      wasm.FuncIdx    // (pc, ap, fp, steps i64, apHW, fpHW) -> status
-	raise     wasm.FuncIdx    // (hw): the execution segment's size to at least hw
-	rec       wasm.FuncIdx    // (pc, ap, fp): one trace entry
+	felt  [3]wasm.FuncIdx // feltAdd, feltSub, feltMul: dst, a, b
+	deref wasm.FuncIdx    // (op0, off) -> op1 address or 0
+	slow  wasm.FuncIdx    // (pc, ap, fp, steps i64, apHW, fpHW) -> status
+	raise wasm.FuncIdx    // (hw): the execution segment's size to at least hw
+	rec   wasm.FuncIdx    // (pc, ap, fp): one trace entry
 }
 
 var (
@@ -62,10 +56,14 @@ func sig(params []wasm.ValType, results ...wasm.ValType) wasm.FuncType {
 
 // fn is one helper being written: its code and locals.
 type fn struct {
-	c  wasm.Code
-	l  *feltwasm.Locals
-	fe *feltwasm.Emitter
+	c    wasm.Code
+	l    *feltwasm.Locals
+	fe   *feltwasm.Emitter
+	slow wasm.Label // where an inline attempt that cannot do the step goes
 }
+
+// no leaves the inline attempt for the step in Go.
+func (f *fn) no() { f.c.BrTo(f.slow) }
 
 func newFn(params int) *fn {
 	f := &fn{l: feltwasm.NewLocals(params)}
@@ -221,8 +219,7 @@ func buildHelpers(m *wasm.Module, trace bool) (*helpers, error) {
 	}
 	// Each comes after those it calls.
 	steps := []func(*wasm.Module) error{
-		h.buildRaise, h.buildRec, h.buildAssertOp1, h.buildAssertAdd, h.buildAssertMul, h.buildDeref,
-		h.buildKnown2, h.buildCallFrame, h.buildRetCheck, h.buildSlow,
+		h.buildRaise, h.buildRec, h.buildDeref, h.buildSlow,
 		h.buildSlowSite, h.buildRecSite, h.buildEnter, h.buildAssertS, h.buildBranchS, h.buildCallS, h.buildRetS,
 	}
 	for _, s := range steps {
@@ -235,16 +232,13 @@ func buildHelpers(m *wasm.Module, trace bool) (*helpers, error) {
 
 // assertOp1: [dst] = op1. op0 must be known; dst unknown takes op1, both
 // known must be equal, an unknown op1 takes dst.
-func (h *helpers) buildAssertOp1(m *wasm.Module) error {
-	const d, o0, o1, mode = 0, 1, 2, 3
-	f := newFn(4)
+func (h *helpers) emitAssertOp1(f *fn, d, o0, o1, mode uint32) {
 	c := &f.c
 	kd, k1, w := f.l.New(i32), f.l.New(i32), f.l.New(i32)
 	f.kind(o0)
 	c.I32Eqz()
 	c.If(wasm.BlockEmpty)
-	c.I32Const(0)
-	c.Return()
+	f.no()
 	c.End()
 	f.kind(d)
 	c.LocalSet(kd)
@@ -273,8 +267,7 @@ func (h *helpers) buildAssertOp1(m *wasm.Module) error {
 	c.If(wasm.BlockEmpty)
 	f.same(d, o1)
 	c.BrIfTo(done)
-	c.I32Const(0)
-	c.Return()
+	f.no()
 	c.End()
 	// op1 unknown, dst known: op1 = dst.
 	c.LocalGet(k1)
@@ -290,22 +283,15 @@ func (h *helpers) buildAssertOp1(m *wasm.Module) error {
 	f.grow(mode, w)
 	c.BrTo(done)
 	c.End()
-	c.I32Const(0)
-	c.Return()
+	f.no()
 	c.End() // done
 	f.marks(d, o0, o1, mode)
-	c.I32Const(1)
-	var err error
-	h.assertOp1, err = f.add(m, sig([]wasm.ValType{i32, i32, i32, i32}, i32), "assert_op1")
-	return err
 }
 
 // assertAdd: [dst] = op0 + op1 over felts (dst computed, compared, or an
 // operand deduced), and pointer + small integer (the immediate imm, or op1
 // converted by Go when imm is notSmall and op1 is a felt).
-func (h *helpers) buildAssertAdd(m *wasm.Module) error {
-	const d, o0, o1, mode, imm = 0, 1, 2, 3, 4
-	f := newFn(5)
+func (h *helpers) emitAssertAdd(f *fn, d, o0, o1, mode, imm uint32) {
 	c := &f.c
 	kd, k0, k1, w := f.l.New(i32), f.l.New(i32), f.l.New(i32), f.l.New(i32)
 	n := f.l.New(i64)
@@ -338,8 +324,7 @@ func (h *helpers) buildAssertAdd(m *wasm.Module) error {
 		f.same(d, tmp)
 		c.BrIfTo(done)
 		c.End()
-		c.I32Const(0)
-		c.Return()
+		f.no()
 	}
 	c.End()
 	// dst, op0 felts, op1 unknown: op1 = dst - op0.
@@ -371,8 +356,7 @@ func (h *helpers) buildAssertAdd(m *wasm.Module) error {
 	f.is(k0, int32(vm.KindPtr))
 	c.I32Eqz()
 	c.If(wasm.BlockEmpty)
-	c.I32Const(0)
-	c.Return()
+	f.no()
 	c.End()
 	f.is(mode, op1Imm)
 	c.If(wasm.BlockEmpty)
@@ -382,8 +366,7 @@ func (h *helpers) buildAssertAdd(m *wasm.Module) error {
 	f.is(k1, int32(vm.KindFelt))
 	c.I32Eqz()
 	c.If(wasm.BlockEmpty)
-	c.I32Const(0)
-	c.Return()
+	f.no()
 	c.End()
 	c.LocalGet(o1)
 	c.Call(hostSmall)
@@ -393,8 +376,7 @@ func (h *helpers) buildAssertAdd(m *wasm.Module) error {
 	c.I64Const(notSmall)
 	c.I64Eq()
 	c.If(wasm.BlockEmpty)
-	c.I32Const(0)
-	c.Return()
+	f.no()
 	c.End()
 	// The offset must stay in [0, 2^62), as vm.Add demands.
 	c.LocalGet(o0)
@@ -405,8 +387,7 @@ func (h *helpers) buildAssertAdd(m *wasm.Module) error {
 	c.I64Const(1 << 62)
 	c.I64GeU()
 	c.If(wasm.BlockEmpty)
-	c.I32Const(0)
-	c.Return()
+	f.no()
 	c.End()
 	f.is(kd, int32(vm.KindUnknown))
 	c.If(wasm.BlockEmpty)
@@ -440,20 +421,13 @@ func (h *helpers) buildAssertAdd(m *wasm.Module) error {
 	c.I32Eq()
 	c.I32And()
 	c.BrIfTo(done)
-	c.I32Const(0)
-	c.Return()
+	f.no()
 	c.End() // done
 	f.marks(d, o0, o1, mode)
-	c.I32Const(1)
-	var err error
-	h.assertAdd, err = f.add(m, sig([]wasm.ValType{i32, i32, i32, i32, i64}, i32), "assert_add")
-	return err
 }
 
 // assertMul: [dst] = op0 * op1 over felts, dst computed or compared.
-func (h *helpers) buildAssertMul(m *wasm.Module) error {
-	const d, o0, o1, mode = 0, 1, 2, 3
-	f := newFn(4)
+func (h *helpers) emitAssertMul(f *fn, d, o0, o1, mode uint32) {
 	c := &f.c
 	kd, tmp := f.l.New(i32), f.l.New(i32)
 	f.kind(o0)
@@ -464,8 +438,7 @@ func (h *helpers) buildAssertMul(m *wasm.Module) error {
 	c.I32Ne()
 	c.I32Or()
 	c.If(wasm.BlockEmpty)
-	c.I32Const(0)
-	c.Return()
+	f.no()
 	c.End()
 	f.kind(d)
 	c.LocalTee(kd)
@@ -477,8 +450,7 @@ func (h *helpers) buildAssertMul(m *wasm.Module) error {
 	f.is(kd, int32(vm.KindFelt))
 	c.I32Eqz()
 	c.If(wasm.BlockEmpty)
-	c.I32Const(0)
-	c.Return()
+	f.no()
 	c.End()
 	c.I32Const(tempCell)
 	c.LocalSet(tmp)
@@ -487,15 +459,10 @@ func (h *helpers) buildAssertMul(m *wasm.Module) error {
 	f.same(d, tmp)
 	c.I32Eqz()
 	c.If(wasm.BlockEmpty)
-	c.I32Const(0)
-	c.Return()
+	f.no()
 	c.End()
 	c.End()
 	f.marks(d, o0, o1, mode)
-	c.I32Const(1)
-	var err error
-	h.assertMul, err = f.add(m, sig([]wasm.ValType{i32, i32, i32, i32}, i32), "assert_mul")
-	return err
 }
 
 // deref: the address of [[op0] + off] when op0 is a pointer into a
@@ -586,9 +553,7 @@ func (h *helpers) buildDeref(m *wasm.Module) error {
 
 // known2: jumps and ap += need dst and op0 known; marks them and says
 // whether dst is the felt 0 (jnz falls through).
-func (h *helpers) buildKnown2(m *wasm.Module) error {
-	const d, o0 = 0, 1
-	f := newFn(2)
+func (h *helpers) emitKnown2(f *fn, d, o0 uint32) {
 	c := &f.c
 	kd := f.l.New(i32)
 	f.kind(d)
@@ -598,8 +563,7 @@ func (h *helpers) buildKnown2(m *wasm.Module) error {
 	c.I32Eqz()
 	c.I32Or()
 	c.If(wasm.BlockEmpty)
-	c.I32Const(0)
-	c.Return()
+	f.no()
 	c.End()
 	f.mark(d)
 	f.mark(o0)
@@ -613,16 +577,11 @@ func (h *helpers) buildKnown2(m *wasm.Module) error {
 		c.I32And()
 	}
 	c.Select()
-	var err error
-	h.known2, err = f.add(m, sig([]wasm.ValType{i32, i32}, i32), "known2")
-	return err
 }
 
 // callFrame: call writes [ap] = fp and [ap + 1] = the return pc, both
 // unknown before.
-func (h *helpers) buildCallFrame(m *wasm.Module) error {
-	const a, fp, ret = 0, 1, 2
-	f := newFn(3)
+func (h *helpers) emitCallFrame(f *fn, a, fp, ret uint32) {
 	c := &f.c
 	b := f.l.New(i32)
 	c.LocalGet(a)
@@ -633,8 +592,7 @@ func (h *helpers) buildCallFrame(m *wasm.Module) error {
 	f.kind(b)
 	c.I32Or()
 	c.If(wasm.BlockEmpty)
-	c.I32Const(0)
-	c.Return()
+	f.no()
 	c.End()
 	for _, x := range []struct {
 		cell, val uint32
@@ -656,18 +614,12 @@ func (h *helpers) buildCallFrame(m *wasm.Module) error {
 		c.I32Const(int32(vm.KindPtr | vm.KindAccessed))
 		c.I32Store8(mem(vm.CellKindOffset))
 	}
-	c.I32Const(1)
-	var err error
-	h.callFrame, err = f.add(m, sig([]wasm.ValType{i32, i32, i32}, i32), "call_frame")
-	return err
 }
 
 // retCheck: ret needs [fp - 2] a pointer into the execution segment (the
 // next fp), [fp - 1] one into the program segment (the next pc) and op0
 // known; it marks the three.
-func (h *helpers) buildRetCheck(m *wasm.Module) error {
-	const fpA, o0 = 0, 1
-	f := newFn(2)
+func (h *helpers) emitRetCheck(f *fn, fpA, o0 uint32) {
 	c := &f.c
 	d, o1 := f.l.New(i32), f.l.New(i32)
 	c.LocalGet(fpA)
@@ -701,16 +653,11 @@ func (h *helpers) buildRetCheck(m *wasm.Module) error {
 	c.I32And()
 	c.I32Eqz()
 	c.If(wasm.BlockEmpty)
-	c.I32Const(0)
-	c.Return()
+	f.no()
 	c.End()
 	f.mark(d)
 	f.mark(o0)
 	f.mark(o1)
-	c.I32Const(1)
-	var err error
-	h.retCheck, err = f.add(m, sig([]wasm.ValType{i32, i32}, i32), "ret_check")
-	return err
 }
 
 // slow: the registers (and the execution segment's size: apHW, fpHW, 0
@@ -953,13 +900,15 @@ func (h *helpers) buildEnter(m *wasm.Module) error {
 // assertS: an assert_eq's site (dst, op0, op1 addresses, site): the site
 // says how op1 is found (siteMode); in mode op1Deref the op1 argument is
 // op0's cell, and the site holds the offset to add to the pointer there.
+// The shape's inline attempt is emitted in place (a call less per step);
+// when it cannot do the step, Go does.
 func (h *helpers) buildAssertS(m *wasm.Module) error {
 	const d, o0, o1, s = 0, 1, 2, 3
-	inner := []wasm.FuncIdx{h.assertOp1, h.assertAdd, h.assertMul}
-	for res, fi := range inner {
+	for res := range 3 {
 		f := newFn(4)
 		c := &f.c
-		mode := f.l.New(i32)
+		mode, imm := f.l.New(i32), f.l.New(i64)
+		f.slow = c.Block(wasm.BlockEmpty)
 		f.site(s, siteMode)
 		c.LocalTee(mode)
 		c.I32Const(op1Deref)
@@ -970,17 +919,12 @@ func (h *helpers) buildAssertS(m *wasm.Module) error {
 		c.Call(h.deref)
 		c.LocalTee(o1)
 		c.I32Eqz()
-		c.If(wasm.BlockEmpty)
-		c.LocalGet(s)
-		c.Call(h.slowSite)
-		c.Return()
+		c.BrIfTo(f.slow)
 		c.End()
-		c.End()
-		c.LocalGet(d)
-		c.LocalGet(o0)
-		c.LocalGet(o1)
-		c.LocalGet(mode)
-		if res == 1 {
+		switch res {
+		case 0:
+			h.emitAssertOp1(f, d, o0, o1, mode)
+		case 1:
 			// The immediate when it is a small integer, else notSmall.
 			f.site(s, siteImm)
 			c.I64ExtendI32S()
@@ -989,14 +933,15 @@ func (h *helpers) buildAssertS(m *wasm.Module) error {
 			c.I32Const(4)
 			c.I32And()
 			c.Select()
+			c.LocalSet(imm)
+			h.emitAssertAdd(f, d, o0, o1, mode, imm)
+		default:
+			h.emitAssertMul(f, d, o0, o1, mode)
 		}
-		c.Call(fi)
-		c.If(wasm.BlockEmpty)
-		c.LocalGet(s)
-		c.Call(h.recSite)
+		h.recordSite(f, s)
 		c.I32Const(0)
 		c.Return()
-		c.End()
+		c.End() // slow
 		c.LocalGet(s)
 		c.Call(h.slowSite)
 		var err error
@@ -1007,17 +952,26 @@ func (h *helpers) buildAssertS(m *wasm.Module) error {
 	return nil
 }
 
-// inlineOr emits: r = call of fi on the pushed arguments; a nonzero r is
-// the inline step (recorded, returned); otherwise Go runs the site, and
-// its failure or 3 is returned.
-func (h *helpers) inlineOr(f *fn, fi wasm.FuncIdx, s uint32) {
+// recordSite calls recSite for the site in local s when the module records
+// a trace.
+func (h *helpers) recordSite(f *fn, s uint32) {
+	if h.trace {
+		f.c.LocalGet(s)
+		f.c.Call(h.recSite)
+	}
+}
+
+// inlineOr wraps an inline attempt, emitted by body, which pushes its
+// result (nonzero) or leaves through f.slow: the result is returned after
+// the step is recorded; otherwise Go runs the site, and its failure or 3
+// is returned.
+func (h *helpers) inlineOr(f *fn, s uint32, body func()) {
 	c := &f.c
 	r := f.l.New(i32)
-	c.Call(fi)
-	c.LocalTee(r)
-	c.If(wasm.BlockEmpty)
-	c.LocalGet(s)
-	c.Call(h.recSite)
+	f.slow = c.Block(wasm.BlockEmpty)
+	body()
+	c.LocalSet(r)
+	h.recordSite(f, s)
 	c.LocalGet(r)
 	c.Return()
 	c.End()
@@ -1031,9 +985,7 @@ func (h *helpers) inlineOr(f *fn, fi wasm.FuncIdx, s uint32) {
 
 func (h *helpers) buildBranchS(m *wasm.Module) error {
 	f := newFn(3)
-	f.c.LocalGet(0)
-	f.c.LocalGet(1)
-	h.inlineOr(f, h.known2, 2)
+	h.inlineOr(f, 2, func() { h.emitKnown2(f, 0, 1) })
 	var err error
 	h.branchS, err = f.add(m, sig([]wasm.ValType{i32, i32, i32}, i32), "branch_s")
 	return err
@@ -1041,10 +993,7 @@ func (h *helpers) buildBranchS(m *wasm.Module) error {
 
 func (h *helpers) buildCallS(m *wasm.Module) error {
 	f := newFn(4)
-	f.c.LocalGet(0)
-	f.c.LocalGet(1)
-	f.c.LocalGet(2)
-	h.inlineOr(f, h.callFrame, 3)
+	h.inlineOr(f, 3, func() { h.emitCallFrame(f, 0, 1, 2); f.c.I32Const(1) })
 	var err error
 	h.callS, err = f.add(m, sig([]wasm.ValType{i32, i32, i32, i32}, i32), "call_s")
 	return err
@@ -1052,9 +1001,7 @@ func (h *helpers) buildCallS(m *wasm.Module) error {
 
 func (h *helpers) buildRetS(m *wasm.Module) error {
 	f := newFn(3)
-	f.c.LocalGet(0)
-	f.c.LocalGet(1)
-	h.inlineOr(f, h.retCheck, 2)
+	h.inlineOr(f, 2, func() { h.emitRetCheck(f, 0, 1); f.c.I32Const(1) })
 	var err error
 	h.retS, err = f.add(m, sig([]wasm.ValType{i32, i32, i32}, i32), "ret_s")
 	return err
