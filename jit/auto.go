@@ -2,6 +2,7 @@ package jit
 
 import (
 	"errors"
+	"time"
 
 	"github.com/cairn-vm/cairn/interp"
 	"github.com/cairn-vm/cairn/vm"
@@ -9,11 +10,13 @@ import (
 
 // The auto engine's policy. A run starts in the interpreter while its code
 // compiles in the background, so that a short run never waits for (or
-// pays) a compilation; past autoWarmup steps it moves to compiled code
-// once that is ready, and it goes back to the interpreter for good when a
-// stretch of autoChunk steps hands more than autoMaxHandback of its steps
-// back (hint-heavy code, where each hand-over costs more than the compiled
-// steps save).
+// pays) a compilation. Past autoWarmup steps it times the interpreter over
+// a chunk of autoChunk steps, then compiled code (once ready) over the
+// next, and keeps compiled code only if it was faster and handed no more
+// than autoMaxHandback of its steps back (hint-heavy code, where each
+// hand-over costs more than the compiled steps save); otherwise the
+// interpreter runs the rest, and every later run of that code. Both are
+// exact, so the choice changes the speed only, never a result.
 const (
 	autoWarmup      = 1 << 17
 	autoChunk       = 1 << 20
@@ -37,10 +40,19 @@ func (e *Engine) runAuto(st *vm.State, end vm.Relocatable, maxSteps int) error {
 	if r == nil {
 		return e.interp.RunUntilPC(st, end, maxSteps)
 	}
-	if !r.code.Ready(st.TraceOn) {
-		r.code.Prepare(st.TraceOn)
+	trace := st.TraceOn
+	if r.code.slower[b2i(trace)].Load() {
+		e.Stats.Fallbacks++
+		return e.interp.RunUntilPC(st, end, maxSteps)
+	}
+	if !r.code.Ready(trace) {
+		r.code.Prepare(trace)
 	}
 	useJIT := false
+	// interpNs is the interpreter's time per step over a whole chunk past
+	// the warm-up (0 until measured): compiled code takes over only after
+	// it, and keeps the run only if its own first chunk is faster.
+	interpNs := 0.0
 	warmupEnd := st.Steps + autoWarmup
 	for st.PC != end {
 		chunkEnd := st.Steps + autoChunk
@@ -51,13 +63,22 @@ func (e *Engine) runAuto(st *vm.State, end vm.Relocatable, maxSteps int) error {
 			chunkEnd = maxSteps
 		}
 		last := maxSteps > 0 && chunkEnd == maxSteps
+		start, before := time.Now(), st.Steps
 		if useJIT {
-			before, handed := st.Steps, e.Stats.SlowSteps+e.Stats.InterpSteps
+			handed := e.Stats.SlowSteps + e.Stats.InterpSteps
 			if err := e.run(r, st, end, chunkEnd, !last); err != nil {
 				return err
 			}
 			done := st.Steps - before
-			if done > 0 && float64(e.Stats.SlowSteps+e.Stats.InterpSteps-handed) > autoMaxHandback*float64(done) {
+			slow := done > 0 && float64(e.Stats.SlowSteps+e.Stats.InterpSteps-handed) > autoMaxHandback*float64(done)
+			if interpNs > 0 && done >= autoChunk/2 {
+				slow = slow || float64(time.Since(start).Nanoseconds())/float64(done) > interpNs
+				interpNs = 0 // decided
+			}
+			if slow {
+				// Remembered for later runs of this code: the interpreter
+				// serves it better.
+				r.code.slower[b2i(trace)].Store(true)
 				e.Stats.Fallbacks++
 				return e.interp.RunUntilPC(st, end, maxSteps)
 			}
@@ -67,7 +88,10 @@ func (e *Engine) runAuto(st *vm.State, end vm.Relocatable, maxSteps int) error {
 		if err != nil && (last || !errors.Is(err, vm.ErrStepLimit) || st.Steps != chunkEnd) {
 			return err
 		}
-		if st.Steps >= warmupEnd && r.code.Ready(st.TraceOn) {
+		if done := st.Steps - before; before >= warmupEnd && done >= autoChunk/2 {
+			interpNs = float64(time.Since(start).Nanoseconds()) / float64(done)
+		}
+		if interpNs > 0 && r.code.Ready(trace) {
 			useJIT = e.attach(st) != nil && (end.Segment != r.progSeg || end.Offset >= r.codeLen || r.leaderAt(end.Offset) >= 0)
 		}
 	}

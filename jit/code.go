@@ -27,6 +27,10 @@ type Code struct {
 
 	tablesOnce    sync.Once
 	blocks, sites []int32 // the analysis' tables (analysis.tables)
+
+	// slower is set, per trace setting, once the auto engine found the
+	// interpreter faster on this code.
+	slower [2]atomic.Bool
 }
 
 // tables returns the block and site tables every instance copies in.
