@@ -64,16 +64,18 @@ func TestTestdataPrograms(t *testing.T) {
 				continue // not compiled for proof mode
 			}
 			want := runWith(t, prog, "small", proof, interp.New())
-			e := New()
-			got := runWith(t, prog, "small", proof, e)
-			if got.err != want.err || got.steps != want.steps || !bytes.Equal(got.trace, want.trace) || !bytes.Equal(got.memory, want.memory) {
-				t.Errorf("%s proof=%v: jit (steps %d, err %q, trace %d B, memory %d B) differs from interp (steps %d, err %q, trace %d B, memory %d B)",
-					f, proof, got.steps, got.err, len(got.trace), len(got.memory), want.steps, want.err, len(want.trace), len(want.memory))
+			for _, e := range []*Engine{New(), NewAuto()} {
+				got := runWith(t, prog, "small", proof, e)
+				if got.err != want.err || got.steps != want.steps || !bytes.Equal(got.trace, want.trace) || !bytes.Equal(got.memory, want.memory) {
+					t.Errorf("%s proof=%v: %s (steps %d, err %q, trace %d B, memory %d B) differs from interp (steps %d, err %q, trace %d B, memory %d B)",
+						f, proof, e.Name(), got.steps, got.err, len(got.trace), len(got.memory), want.steps, want.err, len(want.trace), len(want.memory))
+				}
+				// auto may rightly leave a short run to the interpreter.
+				if !e.auto && e.Stats.Entries == 0 {
+					t.Errorf("%s: compiled code never ran (%+v)", f, e.Stats)
+				}
+				t.Logf("%s proof=%v %s: %+v", filepath.Base(f), proof, e.Name(), e.Stats)
 			}
-			if e.Stats.Entries == 0 {
-				t.Errorf("%s: compiled code never ran (%+v)", f, e.Stats)
-			}
-			t.Logf("%s proof=%v: %+v", filepath.Base(f), proof, e.Stats)
 		}
 	}
 }
