@@ -368,9 +368,7 @@ func (h *helpers) emitAssertAdd(f *fn, d, o0, o1, mode, imm uint32) {
 	c.If(wasm.BlockEmpty)
 	f.no()
 	c.End()
-	c.LocalGet(o1)
-	c.Call(hostSmall)
-	c.LocalSet(n)
+	f.small(o1, n)
 	c.End()
 	c.LocalGet(n)
 	c.I64Const(notSmall)
@@ -1005,4 +1003,113 @@ func (h *helpers) buildRetS(m *wasm.Module) error {
 	var err error
 	h.retS, err = f.add(m, sig([]wasm.ValType{i32, i32, i32}, i32), "ret_s")
 	return err
+}
+
+// small sets local out (i64) to the felt in the cell at local cell as a
+// small signed integer, or notSmall: the shapes of smallFromMont in wasm,
+// and Go (hostSmall) for any other felt.
+func (f *fn) small(cell, out uint32) {
+	c := &f.c
+	var l [4]uint32
+	for i := range l {
+		l[i] = f.l.New(i64)
+		c.LocalGet(cell)
+		c.I64Load(mem(8 * i))
+		c.LocalSet(l[i])
+	}
+	t := f.l.New(i64)
+	c.I64Const(notSmall)
+	c.LocalSet(out)
+	done := c.Block(wasm.BlockEmpty)
+	// Zero.
+	c.LocalGet(l[0])
+	c.LocalGet(l[1])
+	c.I64Or()
+	c.LocalGet(l[2])
+	c.I64Or()
+	c.LocalGet(l[3])
+	c.I64Or()
+	c.I64Eqz()
+	c.If(wasm.BlockEmpty)
+	c.I64Const(0)
+	c.LocalSet(out)
+	c.BrTo(done)
+	c.End()
+	// -m: [32m, 0, 0, 544m]; m = l0 >> 5.
+	c.LocalGet(l[1])
+	c.LocalGet(l[2])
+	c.I64Or()
+	c.I64Eqz()
+	c.If(wasm.BlockEmpty)
+	c.LocalGet(l[0])
+	c.I64Const(5)
+	c.I64ShrU()
+	c.LocalSet(t)
+	f.smallOK(l[0], t, l[3], func() {
+		c.LocalGet(t)
+		c.I64Const(544)
+		c.I64Mul()
+	})
+	c.If(wasm.BlockEmpty)
+	c.I64Const(0)
+	c.LocalGet(t)
+	c.I64Sub()
+	c.LocalSet(out)
+	c.BrTo(done)
+	c.End()
+	c.End()
+	// n: [2^64 + 1 - 32n, ~0, ~0, p3 - 1 - 544n]; n = (1 - l0) >> 5.
+	c.LocalGet(l[1])
+	c.LocalGet(l[2])
+	c.I64And()
+	c.I64Const(-1)
+	c.I64Eq()
+	c.If(wasm.BlockEmpty)
+	c.I64Const(1)
+	c.LocalGet(l[0])
+	c.I64Sub()
+	c.LocalTee(l[0]) // 32n now
+	c.I64Const(5)
+	c.I64ShrU()
+	c.LocalSet(t)
+	f.smallOK(l[0], t, l[3], func() {
+		c.I64Const(pTop - 1)
+		c.LocalGet(t)
+		c.I64Const(544)
+		c.I64Mul()
+		c.I64Sub()
+	})
+	c.If(wasm.BlockEmpty)
+	c.LocalGet(t)
+	c.LocalSet(out)
+	c.BrTo(done)
+	c.End()
+	c.End()
+	// Any other felt: Go says.
+	c.LocalGet(cell)
+	c.Call(hostSmall)
+	c.LocalSet(out)
+	c.End() // done
+}
+
+// smallOK pushes 1 when x (a multiple of 32 expected) is 32m with
+// 0 < m < smallLimit and top == want(m).
+func (f *fn) smallOK(x, m, top uint32, want func()) {
+	c := &f.c
+	c.LocalGet(x)
+	c.I64Const(31)
+	c.I64And()
+	c.I64Eqz()
+	c.LocalGet(m)
+	c.I64Const(0)
+	c.I64GtU()
+	c.I32And()
+	c.LocalGet(m)
+	c.I64Const(smallLimit)
+	c.I64LtU()
+	c.I32And()
+	c.LocalGet(top)
+	want()
+	c.I64Eq()
+	c.I32And()
 }
