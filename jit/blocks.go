@@ -309,6 +309,24 @@ func (a *analysis) tables() (blocks, sites []int32) {
 			if i.hasFP {
 				s[siteFlags/4] |= 2
 			}
+			operand := func(field int, bit int32, r vm.Register, off int) {
+				if r == vm.AP {
+					off += i.apDelta
+				} else {
+					s[siteRegs/4] |= bit
+				}
+				s[field/4] = int32(off * vm.CellBytes)
+			}
+			operand(siteDst, 1, i.in.DstReg, i.in.OffDst)
+			operand(siteOp0, 2, i.in.Op0Reg, i.in.OffOp0)
+			switch i.in.Op1 {
+			case vm.Op1FromAP:
+				operand(siteOp1, 4, vm.AP, i.in.OffOp1)
+			case vm.Op1FromFP:
+				operand(siteOp1, 4, vm.FP, i.in.OffOp1)
+			case vm.Op1Imm:
+				s[siteOp1/4] = int32(progBase + (i.pc+1)*vm.CellBytes)
+			}
 			switch i.in.Op1 {
 			case vm.Op1Imm:
 				s[siteMode/4] = op1Imm

@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -148,7 +150,7 @@ func (c *Code) module(trace bool) (wazero.CompiledModule, error) {
 			m.err = err
 			return
 		}
-		bin, err := compileModule(c.a, trace)
+		bin, err := c.binary(trace, cacheDirectory())
 		if err != nil {
 			m.err = err
 			return
@@ -220,4 +222,38 @@ func wasmRuntime() (wazero.Runtime, error) {
 		}
 	}
 	return rt, rtErr
+}
+
+func cacheDirectory() string {
+	rtMu.Lock()
+	defer rtMu.Unlock()
+	return cacheDir
+}
+
+// binary returns the code's wasm module. With a cache directory the module
+// is kept there too, by the code's content hash, so that a restarted
+// process skips the emission as well as (through wazero's cache) the
+// compilation; a file that cannot be read or written only costs that.
+func (c *Code) binary(trace bool, dir string) ([]byte, error) {
+	var path string
+	if dir != "" {
+		path = filepath.Join(dir, fmt.Sprintf("cairn-%x-%d.wasm", c.key, b2i(trace)))
+		if b, err := os.ReadFile(path); err == nil {
+			return b, nil
+		}
+	}
+	bin, err := compileModule(c.a, trace)
+	if err != nil || path == "" {
+		return bin, err
+	}
+	if tmp, err := os.CreateTemp(dir, ".cairn-*.wasm"); err == nil {
+		_, werr := tmp.Write(bin)
+		cerr := tmp.Close()
+		if werr == nil && cerr == nil {
+			_ = os.Rename(tmp.Name(), path)
+		} else {
+			_ = os.Remove(tmp.Name())
+		}
+	}
+	return bin, nil
 }

@@ -85,6 +85,9 @@ type compiler struct {
 	dispatch    wasm.Label
 	exit        wasm.Label
 	fail        wasm.Label
+	toDriver    wasm.Label
+	dyn         wasm.Label
+	fromGo      wasm.Label
 	cur         int // block being emitted
 	// Within a block, lAP, lAPA and lSteps keep their values at the
 	// block's start; an instruction addresses [ap + k] through its apDelta
@@ -248,9 +251,17 @@ func (cp *compiler) group() error {
 	c.I32Sub()
 	c.LocalSet(lIdx)
 
+	// Shared tails, so that every jump out of a block is a branch:
+	//	fromGo    Go ran the last step: registers and pc from the control block, then dyn
+	//	dyn       continue at the pc in lPCOut: this group's block, another's, or stop
+	//	toDriver  another group's block (in lT): registers out, back to the driver
+	//	exit      stop at lPCOut;  fail: a helper's exit code (complemented) in lT
 	cp.fail = c.Block(wasm.BlockEmpty)
 	cp.exit = c.Block(wasm.BlockEmpty)
 	cp.dispatch = c.Loop(wasm.BlockEmpty)
+	cp.toDriver = c.Block(wasm.BlockEmpty)
+	cp.dyn = c.Block(wasm.BlockEmpty)
+	cp.fromGo = c.Block(wasm.BlockEmpty)
 	n := cp.hi - cp.lo
 	cp.blockLabels = make([]wasm.Label, n)
 	for i := n - 1; i >= 0; i-- {
@@ -265,8 +276,36 @@ func (cp *compiler) group() error {
 		cp.cur = cp.lo + i
 		cp.block(&a.blocks[cp.cur])
 	}
-	// Falling off the group's last block: its successor is in another
-	// group (block() ended it with a goTo), so nothing reaches here.
+	// Falling off the group's last block cannot happen: block() ends every
+	// block with a branch.
+	c.End() // fromGo
+	cp.loadRegs()
+	cp.ctlLoad32(ctlPC)
+	c.LocalSet(lPCOut)
+	c.End() // dyn
+	c.LocalGet(lPCOut)
+	c.I32Const(int32(cp.a.codeLen))
+	c.I32GeU()
+	c.BrIfTo(cp.exit)
+	c.LocalGet(lPCOut)
+	c.I32Const(4)
+	c.I32Mul()
+	c.I32Load(mem(leaderBase))
+	c.LocalTee(lT)
+	c.I32Const(0)
+	c.I32LtS()
+	c.BrIfTo(cp.exit)
+	c.LocalGet(lT)
+	c.I32Const(int32(cp.lo))
+	c.I32Sub()
+	c.LocalTee(lIdx)
+	c.I32Const(int32(cp.hi - cp.lo))
+	c.I32LtU()
+	c.BrIfTo(cp.dispatch)
+	c.End() // toDriver
+	cp.storeRegs()
+	c.LocalGet(lT)
+	c.Return()
 	c.End() // dispatch loop
 	c.End() // exit
 	cp.storeRegs()
@@ -276,7 +315,7 @@ func (cp *compiler) group() error {
 	c.I64Store(mem(ctlBase + 8*ctlPC))
 	c.I32Const(^int32(exitStopped))
 	c.Return()
-	c.End() // fail: a helper's exit code, complemented, in lT
+	c.End() // fail
 	c.LocalGet(lT)
 	c.End()
 	if err := c.Err(); err != nil {
@@ -302,9 +341,9 @@ func (cp *compiler) goTo(pc int) {
 	}
 	j := int(cp.a.leader[pc])
 	if j < cp.lo || j >= cp.hi {
-		cp.storeRegs()
 		cp.c.I32Const(int32(j))
-		cp.c.Return()
+		cp.c.LocalSet(lT)
+		cp.c.BrTo(cp.toDriver)
 		return
 	}
 	if j == cp.cur+1 {
@@ -321,38 +360,11 @@ func (cp *compiler) goTo(pc int) {
 
 // goDynamic continues at the pc in local lPCOut: its block, in this group
 // or through the driver, or a stop.
-func (cp *compiler) goDynamic() {
-	c := &cp.c
-	c.LocalGet(lPCOut)
-	c.I32Const(int32(cp.a.codeLen))
-	c.I32GeU()
-	c.BrIfTo(cp.exit)
-	c.LocalGet(lPCOut)
-	c.I32Const(4)
-	c.I32Mul()
-	c.I32Load(mem(leaderBase))
-	c.LocalTee(lT)
-	c.I32Const(0)
-	c.I32LtS()
-	c.BrIfTo(cp.exit)
-	c.LocalGet(lT)
-	c.I32Const(int32(cp.lo))
-	c.I32Sub()
-	c.LocalTee(lIdx)
-	c.I32Const(int32(cp.hi - cp.lo))
-	c.I32LtU()
-	c.BrIfTo(cp.dispatch)
-	cp.storeRegs()
-	c.LocalGet(lT)
-	c.Return()
-}
+func (cp *compiler) goDynamic() { cp.c.BrTo(cp.dyn) }
 
-// dynamicAfterSlow continues at the pc Go's step left in the control block.
-func (cp *compiler) dynamicAfterSlow() {
-	cp.ctlLoad32(ctlPC)
-	cp.c.LocalSet(lPCOut)
-	cp.goDynamic()
-}
+// dynamicAfterSlow continues after a step Go ran: registers and pc from
+// the control block.
+func (cp *compiler) dynamicAfterSlow() { cp.c.BrTo(cp.fromGo) }
 
 func (cp *compiler) block(b *block) {
 	c := &cp.c
@@ -363,9 +375,10 @@ func (cp *compiler) block(b *block) {
 	c.LocalGet(lFP)
 	c.LocalGet(lSteps)
 	c.Call(cp.h.enter)
-	c.If(wasm.BlockEmpty)
-	cp.stopAt(b.start)
-	c.End()
+	c.LocalTee(lPCOut)
+	c.I32Const(-1)
+	c.I32Ne()
+	c.BrIfTo(cp.exit)
 	for k := range b.instrs {
 		cp.k, cp.ins = k, &b.instrs[k]
 		cp.instr(&b.instrs[k])
@@ -472,8 +485,8 @@ func (cp *compiler) slowStep(i *instr) {
 	c.I32Const(int32(i.site))
 	c.Call(cp.h.slowSite)
 	cp.failIf()
-	if endsBlock(i) {
-		cp.loadRegs()
+	if endsBlock(i) && i.in.PC == vm.PCRegular && i.in.Opcode != vm.OpCall {
+		cp.loadRegs() // ap moved by what only Go knew; pc is the next one
 	}
 }
 
@@ -500,10 +513,7 @@ func (cp *compiler) afterGo() {
 	c.LocalGet(lT)
 	c.I32Const(3)
 	c.I32Eq()
-	c.If(wasm.BlockEmpty)
-	cp.loadRegs()
-	cp.dynamicAfterSlow()
-	c.End()
+	c.BrIfTo(cp.fromGo)
 }
 
 // instr emits one instruction.
@@ -551,27 +561,15 @@ func feltFuncs(m *wasm.Module) ([3]wasm.FuncIdx, error) {
 	return fns, err
 }
 
-// assert emits assert_eq: the operands' addresses and a call of the
-// helper for its res.
+// assert emits assert_eq: a call of the helper for its res, which finds
+// the operands through the site.
 func (cp *compiler) assert(i *instr) {
 	c := &cp.c
-	in := &i.in
-	cp.regAddr(in.DstReg, in.OffDst)
-	cp.regAddr(in.Op0Reg, in.OffOp0)
-	switch in.Op1 {
-	case vm.Op1Imm:
-		// The program segment's cells lie at progBase.
-		c.I32Const(int32(progBase + (i.pc+1)*vm.CellBytes))
-	case vm.Op1FromAP:
-		cp.regAddr(vm.AP, in.OffOp1)
-	case vm.Op1FromFP:
-		cp.regAddr(vm.FP, in.OffOp1)
-	default:
-		cp.regAddr(in.Op0Reg, in.OffOp0) // the helper dereferences it
-	}
+	c.LocalGet(lAPA)
+	c.LocalGet(lFPA)
 	c.I32Const(int32(i.site))
 	res := 0
-	switch in.Res {
+	switch i.in.Res {
 	case vm.ResAdd:
 		res = 1
 	case vm.ResMul:
@@ -595,8 +593,7 @@ func (cp *compiler) branch(i *instr) {
 		return // ap moves by the constant either way
 	}
 	cp.afterGo()
-	cp.leave(i, cp.k, 0)
-	cp.leaveStep(i)
+	cp.leaveAfter(i)
 	switch i.kind {
 	case kindJmpRel:
 		cp.goTo(i.pc + i.immInt)
@@ -612,39 +609,27 @@ func (cp *compiler) branch(i *instr) {
 	}
 }
 
-// leaveStep accounts for the block-ending instruction i itself after
-// leave(i, k, 0) accounted for the steps before it: its cells in the
-// execution segment's size, one more step, its ap update.
-func (cp *compiler) leaveStep(i *instr) {
-	c := &cp.c
+// leaveAfter brings the block's state up to date after the block-ending
+// instruction i ran inline: the steps before it and its own, in one.
+func (cp *compiler) leaveAfter(i *instr) {
+	hw := *i // the high water of the steps before i ...
 	var one block
-	one.note(i)
+	one.note(i) // ... and of i itself
 	if one.usesAP {
-		c.LocalGet(lAP)
-		c.I32Const(int32(one.apHi + 1))
-		c.I32Add()
-		c.Call(cp.h.raise)
+		hw.apHW = max(hw.apHW, one.apHi+1)
+		if !i.hasAP {
+			hw.apHW = one.apHi + 1
+		}
+		hw.hasAP = true
 	}
 	if one.usesFP {
-		c.LocalGet(lFP)
-		c.I32Const(int32(one.fpHi + 1))
-		c.I32Add()
-		c.Call(cp.h.raise)
+		hw.fpHW = max(hw.fpHW, one.fpHi+1)
+		if !i.hasFP {
+			hw.fpHW = one.fpHi + 1
+		}
+		hw.hasFP = true
 	}
-	c.LocalGet(lSteps)
-	c.I64Const(1)
-	c.I64Add()
-	c.LocalSet(lSteps)
-	if d := i.apAfter(); d != 0 {
-		c.LocalGet(lAP)
-		c.I32Const(int32(d))
-		c.I32Add()
-		c.LocalSet(lAP)
-		c.LocalGet(lAPA)
-		c.I32Const(int32(d * vm.CellBytes))
-		c.I32Add()
-		c.LocalSet(lAPA)
-	}
+	cp.leave(&hw, cp.k+1, i.apAfter())
 }
 
 // call emits call rel by an immediate: [ap] = fp, [ap+1] = return pc, both
@@ -658,8 +643,7 @@ func (cp *compiler) call(i *instr) {
 	c.Call(cp.h.callS)
 	cp.failIfNegative()
 	cp.afterGo()
-	cp.leave(i, cp.k, 0)
-	cp.leaveStep(i) // ap += 2 (the call's ap update)
+	cp.leaveAfter(i) // with ap += 2, the call's ap update
 	c.LocalGet(lAP)
 	c.LocalSet(lFP)
 	cp.addrs()
@@ -677,8 +661,7 @@ func (cp *compiler) ret(i *instr) {
 	c.Call(cp.h.retS)
 	cp.failIfNegative()
 	cp.afterGo()
-	cp.leave(i, cp.k, 0)
-	cp.leaveStep(i)
+	cp.leaveAfter(i)
 	cp.retTargets()
 	cp.addrs()
 	cp.goDynamic()

@@ -802,7 +802,7 @@ func (h *helpers) buildRecSite(m *wasm.Module) error {
 }
 
 // enter: a block's start. It records the registers the block's sites are
-// relative to, and stops the run (1) at the run's end, before the step
+// relative to, and stops the run (returning the block's pc) at the run's end, before the step
 // limit, or where the block's reach leaves the execution segment's cells;
 // on first entry it has Go mark the block's words accessed, and it hands
 // Go a trace buffer that the block could fill.
@@ -829,7 +829,8 @@ func (h *helpers) buildEnter(m *wasm.Module) error {
 	c.LocalSet(e)
 	stop := func() {
 		c.If(wasm.BlockEmpty)
-		c.I32Const(1)
+		c.LocalGet(e)
+		c.I32Load(mem(blockInfo + biStart))
 		c.Return()
 		c.End()
 	}
@@ -889,35 +890,60 @@ func (h *helpers) buildEnter(m *wasm.Module) error {
 		c.Call(hostFlush)
 		c.End()
 	}
-	c.I32Const(0)
+	c.I32Const(-1)
 	var err error
 	h.enter, err = f.add(m, sig([]wasm.ValType{i32, i32, i32, i64}, i32), "enter")
 	return err
 }
 
-// assertS: an assert_eq's site (dst, op0, op1 addresses, site): the site
-// says how op1 is found (siteMode); in mode op1Deref the op1 argument is
-// op0's cell, and the site holds the offset to add to the pointer there.
+// assertS: an assert_eq's site ([ap] and [fp] at the block's start, site):
+// the site says where the operands are (siteDst, siteOp0, siteOp1) and how
+// op1 is found (siteMode: in mode op1Deref through the pointer in op0's
+// cell, plus the site's offset).
 // The shape's inline attempt is emitted in place (a call less per step);
 // when it cannot do the step, Go does.
 func (h *helpers) buildAssertS(m *wasm.Module) error {
-	const d, o0, o1, s = 0, 1, 2, 3
+	const apA, fpA, s = 0, 1, 2
 	for res := range 3 {
-		f := newFn(4)
+		f := newFn(3)
 		c := &f.c
 		mode, imm := f.l.New(i32), f.l.New(i64)
+		d, o0, o1, regs := f.l.New(i32), f.l.New(i32), f.l.New(i32), f.l.New(i32)
+		f.site(s, siteRegs)
+		c.LocalSet(regs)
+		for _, x := range []struct {
+			l     uint32
+			field int
+			bit   int32
+		}{{d, siteDst, 1}, {o0, siteOp0, 2}, {o1, siteOp1, 4}} {
+			// [fp] or [ap] at the block's start, plus the site's offset.
+			c.LocalGet(fpA)
+			c.LocalGet(apA)
+			c.LocalGet(regs)
+			c.I32Const(x.bit)
+			c.I32And()
+			c.Select()
+			f.site(s, x.field)
+			c.I32Add()
+			c.LocalSet(x.l)
+		}
 		f.slow = c.Block(wasm.BlockEmpty)
 		f.site(s, siteMode)
 		c.LocalTee(mode)
 		c.I32Const(op1Deref)
 		c.I32Eq()
 		c.If(wasm.BlockEmpty)
-		c.LocalGet(o1)
+		c.LocalGet(o0)
 		f.site(s, siteImm)
 		c.Call(h.deref)
 		c.LocalTee(o1)
 		c.I32Eqz()
 		c.BrIfTo(f.slow)
+		c.End()
+		f.is(mode, op1Imm)
+		c.If(wasm.BlockEmpty)
+		f.site(s, siteOp1) // the program word's address
+		c.LocalSet(o1)
 		c.End()
 		switch res {
 		case 0:
@@ -943,7 +969,7 @@ func (h *helpers) buildAssertS(m *wasm.Module) error {
 		c.LocalGet(s)
 		c.Call(h.slowSite)
 		var err error
-		if h.assertS[res], err = f.add(m, sig([]wasm.ValType{i32, i32, i32, i32}, i32), fmt.Sprintf("assert_s%d", res)); err != nil {
+		if h.assertS[res], err = f.add(m, sig([]wasm.ValType{i32, i32, i32}, i32), fmt.Sprintf("assert_s%d", res)); err != nil {
 			return err
 		}
 	}

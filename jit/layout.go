@@ -41,7 +41,7 @@ const (
 	blockInfo   = progBase + maxCode*vm.CellBytes
 	blockEntry  = 32
 	siteBase    = blockInfo + maxBlocks*blockEntry
-	siteEntry   = 32
+	siteEntry   = 64
 	heapBase    = siteBase + maxCode*siteEntry
 	execBase    = 1 << 30
 	execEnd     = linearBytes - (128 << 10)
@@ -97,8 +97,14 @@ const (
 	siteFPHW  = 16 // the same from fp
 	siteFlags = 20 // 1: siteAPHW applies, 2: siteFPHW applies
 	siteMode  = 24 // an assert's op1Reg, op1Imm or op1Deref
-	siteImm   = 28 // an assert's immediate as a small integer (or notSmall's low word: see siteImmOK), or the offset of a dereference
-	// siteFlags bit 4: siteImm holds a small integer (for op1Imm).
+	siteImm   = 28 // an assert's immediate as a small integer (when siteFlags bit 4), or the offset of a dereference
+	// An assert's operands: byte offsets from [ap] or [fp] at the block's
+	// start (siteRegs bit 1, 2, 4: dst, op0, op1 from fp), or for an
+	// immediate op1 the address of its program word.
+	siteDst  = 32
+	siteOp0  = 36
+	siteOp1  = 40
+	siteRegs = 44
 )
 
 // A segment table entry: where segment i's first page is, how many cells

@@ -2,7 +2,7 @@
 //
 //	cairn run PROGRAM.json [--layout L] [--proof_mode] [--trace_file F] [--memory_file F]
 //	          [--air_public_input F] [--air_private_input F] [--print_output]
-//	          [--entrypoint NAME] [--cairo_layout_params_file F] [--max_steps N] [--engine E] [--differential]
+//	          [--entrypoint NAME] [--cairo_layout_params_file F] [--max_steps N] [--engine E] [--differential] [--jit_cache DIR]
 //	cairn asm FILE.casm [-o OUT.json]
 //	cairn call CLASS.json --entrypoint NAME [--calldata F,...] [--constructor_calldata F,...] [--caller ADDR]
 //	cairn call --scenario FILE [--builtin_costs zero|starknet]

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/cairn-vm/cairn/jit"
 	"github.com/cairn-vm/cairn/runtime"
 	"github.com/cairn-vm/cairn/vm"
 )
@@ -29,6 +30,7 @@ func cmdRun(args []string) error {
 		maxSteps     = fs.Int("max_steps", 0, "stop with an error after this many steps (0: no limit)")
 		engine       = fs.String("engine", "interp", "execution engine: interp, jit or auto")
 		differential = fs.Bool("differential", false, "run the interpreter too and stop at the first difference from --engine")
+		jitCache     = fs.String("jit_cache", "", "keep the JIT's compiled code in this directory (compile once across runs)")
 		showTrace    = fs.Bool("show_trace", false, "on error, print the Cairo traceback")
 		noSecure     = fs.Bool("no_secure_run", false, "skip the relocation-safety checks")
 	)
@@ -47,6 +49,11 @@ func cmdRun(args []string) error {
 	}
 	if (*airPublic != "" || *airPrivate != "") && !*proofMode {
 		return errors.New("--air_public_input and --air_private_input need --proof_mode")
+	}
+	if *jitCache != "" {
+		if err := jit.SetCacheDir(*jitCache); err != nil {
+			return err
+		}
 	}
 	prog, err := runtime.Load(*program)
 	if err != nil {
