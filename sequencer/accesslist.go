@@ -16,7 +16,11 @@ import (
 // each over its own state.Cached on the base, with no multi-version
 // memory, validation or re-execution: their declarations, enforced, say
 // they cannot conflict with each other. The rest of the block then runs
-// with Block-STM over the base plus their writes.
+// with Block-STM over the base plus their writes, each declared
+// transaction's access list telling Block-STM what it will read and
+// write (blockstm.Parallel.Hints): of several declared transfers to one
+// account, each waits for the one before instead of running on a balance
+// about to change.
 //
 // Running them first is a reordering, correct only if no other
 // transaction of the block touches what they touched; undeclared
@@ -46,7 +50,7 @@ type phase1 struct {
 func (e *AccessListExecutor) Execute(ctx context.Context, base state.Reader, b *Block) (*BlockResult, error) {
 	cfg := e.Config
 	commit := baseCommitment(base)
-	ps := cfg.prepare(b)
+	ps := cfg.prepare(b, e.Workers)
 	var first, rest []int
 	for i := range ps {
 		if ps[i].independent {
@@ -111,6 +115,10 @@ func (e *AccessListExecutor) Execute(ctx context.Context, base state.Reader, b *
 
 	// Phase 2: the rest, with Block-STM over the base and phase 1.
 	run := newSTMRun(cfg, base, b, ps)
+	// The declared transactions left are those that conflict with
+	// another: their declarations tell Block-STM which ones wait for
+	// which, instead of it finding out by aborting them.
+	run.hinted = true
 	over := overlayBase{over: overlay, base: blockstm.StateBase{R: base}}
 	txs, final, stats, err := run.execute(ctx, over, rest, workers)
 	if err != nil {

@@ -18,7 +18,10 @@
 //     same sequencer is not serialised by the fee.
 //   - [AccessList] first runs, without any speculation, the transactions
 //     whose declared access lists conflict with no other declared
-//     transaction, then the rest with Block-STM on top of them.
+//     transaction, then the rest with Block-STM on top of them, giving it
+//     the declarations as hints (blockstm.Parallel.Hints), so that
+//     declared transactions that conflict wait for each other instead of
+//     being aborted and re-executed.
 //
 // # Transaction semantics
 //

@@ -119,6 +119,7 @@ func TestParallelEqualsSerial(t *testing.T) {
 				}
 				for _, ex := range []sequencer.Executor{
 					&sequencer.BlockSTM{Config: w.Config, Workers: 1 + seed%4},
+					&sequencer.BlockSTM{Config: w.Config, Workers: 2 + seed%3, Hints: true},
 					&sequencer.AccessListExecutor{Config: w.Config, Workers: 1 + seed%4},
 				} {
 					got, err := ex.Execute(ctx, w.Genesis, b)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cairn-vm/cairn/asm"
 	"github.com/cairn-vm/cairn/class"
+	"github.com/cairn-vm/cairn/internal/parallel"
 	"github.com/cairn-vm/cairn/starknet"
 	"github.com/cairn-vm/cairn/state"
 )
@@ -23,12 +24,19 @@ var (
 var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 
 // prepared is what every executor computes once per transaction of a
-// block before running it: its hash, its access list as a set, and
-// whether it is independent (see the package documentation).
+// block before running it: its hash, its sender's fee-token balance keys,
+// its access list as a set, and whether it is independent (see the
+// package documentation).
 type prepared struct {
-	hash        asm.Felt
-	acl         map[loc]uint8 // nil: no access list; aclRead or aclWrite
-	independent bool
+	hash asm.Felt
+	// balLo and balHi are the keys of the sender's balance in the fee
+	// token. Each is a Pedersen hash (of the order of 10 µs), and a
+	// transaction needs them for pre-validation, for the fee and on every
+	// fee-token access its access list guards: computing them once per
+	// transaction took a fifth of a transfer's time.
+	balLo, balHi asm.Felt
+	acl          map[loc]uint8 // nil: no access list; aclRead or aclWrite
+	independent  bool
 }
 
 const (
@@ -39,16 +47,23 @@ const (
 // loc is a storage cell.
 type loc struct{ contract, key asm.Felt }
 
-// prepare computes the prepared form of b's transactions.
-func (c *Config) prepare(b *Block) []prepared {
+// prepare computes the prepared form of b's transactions on up to
+// workers goroutines. What each transaction needs (its hash: some sixteen
+// Pedersen hashes for a transfer; its balance keys; its access-list set)
+// depends on it alone, so the parallel executors spread it rather than
+// run it as a serial phase before the block; Serial passes 1. Only the
+// independence marking, which looks at the whole block, is serial.
+func (c *Config) prepare(b *Block, workers int) []prepared {
 	chain := c.chainID()
 	ps := make([]prepared, len(b.Txs))
-	for i, tx := range b.Txs {
+	parallel.For(len(b.Txs), workers, func(i int) {
+		tx := b.Txs[i]
 		ps[i].hash = tx.Hash(chain)
+		ps[i].balLo, ps[i].balHi = c.balanceKeys(tx.Sender)
 		if tx.Type == Invoke && tx.Access != nil {
 			ps[i].acl = aclSet(tx.Access)
 		}
-	}
+	})
 	c.markIndependent(b, ps)
 	return ps
 }
@@ -86,9 +101,8 @@ func (c *Config) markIndependent(b *Block, ps []prepared) {
 		for l, m := range ps[i].acl {
 			fp[l] = m
 		}
-		lo, hi := c.balanceKeys(tx.Sender)
-		fp[loc{c.FeeToken, lo}] = aclWrite
-		fp[loc{c.FeeToken, hi}] = aclWrite
+		fp[loc{c.FeeToken, ps[i].balLo}] = aclWrite
+		fp[loc{c.FeeToken, ps[i].balHi}] = aclWrite
 		return fp, tx.Sender
 	}
 	fps := make([]map[loc]uint8, len(ps))
@@ -276,12 +290,11 @@ func (t *txRun) preValidate(deployed bool) (bool, error) {
 
 // balance returns the sender's fee-token balance.
 func (t *txRun) balance() (*big.Int, error) {
-	lo, hi := t.cfg.balanceKeys(t.tx.Sender)
-	l, err := t.st.Storage(t.cfg.FeeToken, lo)
+	l, err := t.st.Storage(t.cfg.FeeToken, t.p.balLo)
 	if err != nil {
 		return nil, err
 	}
-	h, err := t.st.Storage(t.cfg.FeeToken, hi)
+	h, err := t.st.Storage(t.cfg.FeeToken, t.p.balHi)
 	if err != nil {
 		return nil, err
 	}
@@ -318,13 +331,12 @@ func (t *txRun) pay(fee *big.Int) error {
 		return err
 	}
 	bal.Sub(bal, fee)
-	lo, hi := t.cfg.balanceKeys(t.tx.Sender)
 	l := new(big.Int).Mod(bal, two128)
 	h := new(big.Int).Rsh(bal, 128)
-	if err := t.st.SetStorage(t.cfg.FeeToken, lo, asm.FeltFromBig(l)); err != nil {
+	if err := t.st.SetStorage(t.cfg.FeeToken, t.p.balLo, asm.FeltFromBig(l)); err != nil {
 		return err
 	}
-	if err := t.st.SetStorage(t.cfg.FeeToken, hi, asm.FeltFromBig(h)); err != nil {
+	if err := t.st.SetStorage(t.cfg.FeeToken, t.p.balHi, asm.FeltFromBig(h)); err != nil {
 		return err
 	}
 	return t.credit(t.r.ActualFee)
@@ -348,7 +360,7 @@ func (t *txRun) invoke() error {
 		// Only execution is bounded by the access list: validation
 		// touches the account's own storage, which is implicitly
 		// declared, and may call nothing else.
-		t.ex.State = &guard{State: t.st, cfg: t.cfg, sender: t.tx.Sender, acl: t.p.acl}
+		t.ex.State = &guard{State: t.st, cfg: t.cfg, sender: t.tx.Sender, p: t.p}
 	}
 	nEvents := len(t.r.Events)
 	info, err := t.call(starknet.ModeExecute, class.External, selExecute, t.tx.Calldata)
@@ -522,19 +534,17 @@ type guard struct {
 	starknet.State
 	cfg    *Config
 	sender asm.Felt
-	acl    map[loc]uint8
+	p      *prepared // the access list and the sender's balance keys
 }
 
 func (g *guard) allowed(contract, key asm.Felt, write bool) error {
 	if contract == g.sender {
 		return nil
 	}
-	if contract == g.cfg.FeeToken {
-		if lo, hi := g.cfg.balanceKeys(g.sender); key == lo || key == hi {
-			return nil
-		}
+	if contract == g.cfg.FeeToken && (key == g.p.balLo || key == g.p.balHi) {
+		return nil
 	}
-	m := g.acl[loc{contract, key}]
+	m := g.p.acl[loc{contract, key}]
 	if m == aclWrite || (m == aclRead && !write) {
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/cairn-vm/cairn/asm"
 	"github.com/cairn-vm/cairn/sequencer/blockstm"
@@ -45,7 +46,7 @@ func (*Serial) Name() string { return "serial" }
 func (s *Serial) Execute(ctx context.Context, base state.Reader, b *Block) (*BlockResult, error) {
 	cfg := s.Config
 	commit := baseCommitment(base)
-	ps := cfg.prepare(b)
+	ps := cfg.prepare(b, 1)
 	blk := state.NewCached(base)
 	seqLo, _ := cfg.balanceKeys(b.SequencerAddress)
 	credit := func(fee asm.Felt) error {
@@ -142,6 +143,8 @@ func baseCommitment(base state.Reader) func() (*commitment.State, error) {
 
 // finish fills res's diff (final against base), root and step count.
 func finish(base state.Reader, commit func() (*commitment.State, error), final map[blockstm.Location]asm.Felt, res *BlockResult) error {
+	start := time.Now()
+	defer func() { res.Stats.Commit = time.Since(start) }()
 	d, err := diffAgainst(base, final)
 	if err != nil {
 		return &ExecError{Tx: len(res.Receipts), Err: err}

@@ -7,13 +7,16 @@ import (
 	"github.com/cairn-vm/cairn/state/commitment"
 )
 
-// Genesis is a base state built from nothing, which remembers how (its
-// whole state as one diff) so that it can give its commitment: a
-// state.Reader and a Committer. It allows concurrent reads.
+// Genesis is a base state built from nothing, which keeps its commitment
+// so that it can give it to every block over it: a state.Reader and a
+// Committer. It allows concurrent reads.
 type Genesis struct {
 	mem  *state.Memory
-	diff state.Diff
 	root asm.Felt
+	// cs is the genesis commitment, built once: every block over the
+	// genesis starts from a clone of it rather than rehashing the whole
+	// state (a few thousand Pedersen hashes for a thousand accounts).
+	cs *commitment.State
 }
 
 var (
@@ -30,28 +33,26 @@ func NewGenesis(setup func(st *state.Cached) error) (*Genesis, error) {
 	if err := setup(st); err != nil {
 		return nil, err
 	}
-	g := &Genesis{mem: mem, diff: st.Diff()}
+	g := &Genesis{mem: mem}
+	d := st.Diff()
 	if err := st.Commit(); err != nil {
 		return nil, err
 	}
-	cs, err := g.Commitment()
-	if err != nil {
+	g.cs = commitment.NewState(commitment.NewMemoryStore(), commitment.NewMemoryStore())
+	if _, err := g.cs.Apply(&d); err != nil {
 		return nil, err
 	}
-	g.root = cs.Root()
+	g.root = g.cs.Root()
 	return g, nil
 }
 
 // Root returns the genesis state root.
 func (g *Genesis) Root() asm.Felt { return g.root }
 
-// Commitment returns a fresh commitment of the genesis state.
+// Commitment returns a fresh commitment of the genesis state: a clone of
+// the one built by NewGenesis, which updating leaves untouched.
 func (g *Genesis) Commitment() (*commitment.State, error) {
-	cs := commitment.NewState(commitment.NewMemoryStore(), commitment.NewMemoryStore())
-	if _, err := cs.Apply(&g.diff); err != nil {
-		return nil, err
-	}
-	return cs, nil
+	return g.cs.Clone(), nil
 }
 
 // Storage implements state.Reader.

@@ -3,6 +3,7 @@ package sequencer
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/cairn-vm/cairn/asm"
 	"github.com/cairn-vm/cairn/starknet"
@@ -100,6 +101,12 @@ type Stats struct {
 	// they did.
 	Independent int
 	Fallback    bool
+	// Commit is the wall time spent after the transactions ran: building
+	// the diff and, over a Committer, waiting for the base commitment and
+	// applying the diff to it for the new root. It is part of Execute's
+	// time, reported apart because it is hashing (a few Pedersen hashes
+	// per changed storage cell and contract), not execution.
+	Commit time.Duration
 }
 
 // Sentinel errors; the typed errors below match them with errors.Is.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -18,7 +19,7 @@ import (
 // cmdBench runs a benchmark: cairn bench sequencer [flags].
 func cmdBench(args []string) error {
 	if len(args) == 0 || args[0] != "sequencer" {
-		fmt.Fprintln(os.Stderr, "usage: cairn bench sequencer --txs N --contention low|high|full [--workers N] [--validate] [--executors serial,blockstm,accesslist]")
+		fmt.Fprintln(os.Stderr, "usage: cairn bench sequencer --txs N --contention low|high|full [--workers N] [--validate] [--executors serial,blockstm,accesslist] [--hints] [--rounds N] [--cpuprofile F]")
 		return exitError(2)
 	}
 	return benchSequencer(args[1:])
@@ -37,12 +38,15 @@ func benchSequencer(args []string) error {
 		executors  = fs.String("executors", "serial,blockstm,accesslist", "executors to run, comma-separated")
 		corpus     = fs.String("corpus", "", "conformance corpus directory (default: $CAIRN_CORPUS or ../shared/corpus)")
 		engine     = fs.String("engine", "interp", "Cairo engine: interp, jit or auto")
+		hints      = fs.Bool("hints", false, "give blockstm the declared access lists as scheduling hints (accesslist always uses them)")
+		rounds     = fs.Int("rounds", 1, "run each executor this many times and report its fastest run (the machine is shared and noisy)")
+		cpuprofile = fs.String("cpuprofile", "", "write a CPU profile of the timed runs to this file")
 	)
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return exitError(2)
 	}
-	if *n <= 0 || *workers <= 0 {
-		return errors.New("--txs and --workers must be positive")
+	if *n <= 0 || *workers <= 0 || *rounds <= 0 {
+		return errors.New("--txs, --workers and --rounds must be positive")
 	}
 	dir := *corpus
 	if dir == "" {
@@ -82,7 +86,7 @@ func benchSequencer(args []string) error {
 		case "serial":
 			return &sequencer.Serial{Config: w.Config}, 1, nil
 		case "blockstm":
-			return &sequencer.BlockSTM{Config: w.Config, Workers: *workers}, *workers, nil
+			return &sequencer.BlockSTM{Config: w.Config, Workers: *workers, Hints: *hints}, *workers, nil
 		case "accesslist":
 			return &sequencer.AccessListExecutor{Config: w.Config, Workers: *workers}, *workers, nil
 		}
@@ -108,13 +112,34 @@ func benchSequencer(args []string) error {
 	}
 	run := func(name string) (result, error) {
 		ex, nw, _ := makeExec(name)
-		progress("running %s (%d workers)...", name, nw)
-		start := time.Now()
-		res, err := ex.Execute(context.Background(), w.Genesis, b)
-		if err != nil {
-			return result{}, fmt.Errorf("%s: %w", name, err)
+		best := result{name: name, workers: nw}
+		for i := range *rounds {
+			progress("running %s (%d workers), round %d of %d...", name, nw, i+1, *rounds)
+			start := time.Now()
+			res, err := ex.Execute(context.Background(), w.Genesis, b)
+			secs := time.Since(start).Seconds()
+			if err != nil {
+				return result{}, fmt.Errorf("%s: %w", name, err)
+			}
+			if best.res == nil || secs < best.secs {
+				best.secs, best.res = secs, res
+			}
 		}
-		return result{name, nw, time.Since(start).Seconds(), res}, nil
+		return best, nil
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return err
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
 	}
 	var serialSecs float64
 	if !contains(names, "serial") {
@@ -138,14 +163,20 @@ func benchSequencer(args []string) error {
 		for _, rc := range r.res.Receipts {
 			ok[rc.Status]++
 		}
-		fmt.Fprintf(os.Stderr, "\r\033[K%-10s %8.3fs  %9.0f tx/s  %11.0f steps/s  re-executions %d  independent %d  fallback %v  succeeded %d reverted %d rejected %d\n",
-			r.name, r.secs, float64(*n)/r.secs, float64(r.res.Stats.Steps)/r.secs, r.res.Stats.ReExecutions,
+		commit := r.res.Stats.Commit.Seconds()
+		fmt.Fprintf(os.Stderr, "\r\033[K%-10s %8.3fs  %9.0f tx/s (execution %7.3fs %9.0f tx/s, root %6.1fms)  %11.0f steps/s  re-executions %d  independent %d  fallback %v  succeeded %d reverted %d rejected %d\n",
+			r.name, r.secs, float64(*n)/r.secs, r.secs-commit, float64(*n)/(r.secs-commit), 1000*commit,
+			float64(r.res.Stats.Steps)/r.secs, r.res.Stats.ReExecutions,
 			r.res.Stats.Independent, r.res.Stats.Fallback, ok[sequencer.Succeeded], ok[sequencer.Reverted], ok[sequencer.Rejected])
 		results = append(results, r)
 	}
 	same := true
 	for _, r := range results {
-		fmt.Printf("executor=%s workers=%d tps=%.0f speedup=%.2f root=%s\n", r.name, r.workers, float64(*n)/r.secs, serialSecs/r.secs, r.res.Root.Hex())
+		// tps is end to end (the state root included); exec_tps leaves
+		// out the time after execution (diff and root, commit_ms).
+		commit := r.res.Stats.Commit.Seconds()
+		fmt.Printf("executor=%s workers=%d tps=%.0f speedup=%.2f exec_tps=%.0f commit_ms=%.1f root=%s\n", r.name, r.workers,
+			float64(*n)/r.secs, serialSecs/r.secs, float64(*n)/(r.secs-commit), 1000*commit, r.res.Root.Hex())
 		same = same && r.res.Root == results[0].res.Root
 	}
 	if !same {

@@ -8,6 +8,7 @@
 //	cairn call --scenario FILE [--builtin_costs zero|starknet]
 //	cairn hints [--missing] [WHITELIST.json|PROGRAM.json|DIR ...]
 //	cairn bench sequencer [--txs N] [--contention low|high|full] [--workers N] [--validate] [--executors E,...]
+//	                      [--hints] [--rounds N] [--cpuprofile F]
 //	cairn version
 package main
 

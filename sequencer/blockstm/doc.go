@@ -50,6 +50,17 @@
 // commit. (The unit tests pin that machinery down separately, since the
 // end-to-end comparison with Serial cannot see it.)
 //
+// # Hints
+//
+// A caller that knows what transactions will touch (declared access
+// lists) can say so ([Parallel.Hints]): each expected write starts as an
+// ESTIMATE of its transaction, and a transaction whose expected reads or
+// writes meet an ESTIMATE below is suspended before it runs. Transactions
+// that all update one location then run in order, without the aborted
+// first incarnations plain Block-STM spends finding that out. Hints only
+// move work in time: the commit-time validation decides the result as
+// always.
+//
 // # Deltas
 //
 // Starknet charges every transaction a fee paid to the sequencer: if each

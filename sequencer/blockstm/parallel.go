@@ -3,6 +3,7 @@ package blockstm
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -23,6 +24,18 @@ type Parallel[K comparable, V comparable, O any] struct {
 	// Workers is the number of goroutines; 0 or less means GOMAXPROCS.
 	// More workers than transactions are not started.
 	Workers int
+	// Hints, when set, gives what transaction tx (its index in the
+	// block) is expected to read and write, such as a declared access
+	// list. Each expected write starts out as an ESTIMATE of tx, as if
+	// an earlier incarnation had written it, and an execution whose
+	// expected reads or writes meet an ESTIMATE of a lower transaction
+	// is suspended on it before it starts. Transactions that all touch
+	// one location then run one after the other instead of each
+	// computing on a value that is bound to change, and being aborted.
+	// Hints only steer the schedule: a wrong one costs a wait or a
+	// re-execution, never a different result. Hints is called once per
+	// transaction, before the workers start.
+	Hints func(tx int) (reads, writes []K)
 }
 
 var _ Executor[int, int, int] = (*Parallel[int, int, int])(nil)
@@ -79,6 +92,12 @@ type engine[K comparable, V comparable, O any] struct {
 	// data never changes once stored; a validation that races with a
 	// re-execution reads either incarnation whole.
 	last []atomic.Pointer[incarnation[K, V, O]]
+	// hinted holds each transaction's expected writes, as the ESTIMATEs
+	// its first recorded incarnation replaces, and expected holds its
+	// expected reads and writes, checked before every execution (see
+	// Parallel.Hints); both nil without hints.
+	hinted   [][]write[K, V]
+	expected [][]K
 
 	commitMu   sync.Mutex
 	commitWant atomic.Bool
@@ -97,7 +116,7 @@ type incarnation[K comparable, V comparable, O any] struct {
 }
 
 func newEngine[K comparable, V comparable, O any](p *Parallel[K, V, O], txs []Tx[K, V, O]) *engine[K, V, O] {
-	return &engine[K, V, O]{
+	e := &engine[K, V, O]{
 		txs:     txs,
 		add:     p.Add,
 		mv:      newMVMemory(p.Base, p.Add),
@@ -105,6 +124,39 @@ func newEngine[K comparable, V comparable, O any](p *Parallel[K, V, O], txs []Tx
 		last:    make([]atomic.Pointer[incarnation[K, V, O]], len(txs)),
 		results: make([]TxResult[K, V, O], len(txs)),
 	}
+	if p.Hints != nil {
+		e.hint(p.Hints)
+	}
+	return e
+}
+
+// hint places the ESTIMATEs of the expected writes and keeps what each
+// transaction expects to touch.
+func (e *engine[K, V, O]) hint(hints func(tx int) (reads, writes []K)) {
+	e.hinted = make([][]write[K, V], len(e.txs))
+	e.expected = make([][]K, len(e.txs))
+	for tx := range e.txs {
+		reads, writes := hints(tx)
+		for _, loc := range writes {
+			e.mv.cell(loc).put(entry[V]{tx: tx, kind: entryEstimate})
+			e.hinted[tx] = append(e.hinted[tx], write[K, V]{loc: loc})
+		}
+		e.expected[tx] = append(slices.Clip(reads), writes...)
+	}
+}
+
+// expectedBlocker returns the lower transaction whose ESTIMATE lies on a
+// location tx is expected to touch, or -1.
+func (e *engine[K, V, O]) expectedBlocker(tx int) int {
+	if e.expected == nil {
+		return -1
+	}
+	for _, loc := range e.expected[tx] {
+		if r := e.mv.resolve(loc, tx); r.kind == resolvedEstimate {
+			return r.blocker
+		}
+	}
+	return -1
 }
 
 // work is one worker: it runs tasks until the run ends. A finished task
@@ -139,6 +191,14 @@ func (e *engine[K, V, O]) work(st *Stats) {
 // ESTIMATE.
 func (e *engine[K, V, O]) execute(tx, inc int, st *Stats) task {
 	for {
+		if b := e.expectedBlocker(tx); b >= 0 {
+			// Suspend before doing any work rather than at the read.
+			st.Suspensions++
+			if e.sched.addDependency(tx, b) {
+				return task{}
+			}
+			continue
+		}
 		src := &mvSource[K, V]{mv: e.mv, tx: tx, blocker: -1}
 		o := execute(e.txs[tx], newView(source[K, V](src), e.add))
 		if src.blocker >= 0 {
@@ -154,6 +214,11 @@ func (e *engine[K, V, O]) execute(tx, inc int, st *Stats) task {
 		var prev []write[K, V]
 		if p := e.last[tx].Load(); p != nil {
 			prev = p.writes
+		} else if e.hinted != nil {
+			// The first incarnation replaces the hinted ESTIMATEs: those
+			// it does not write again are removed, and a write beyond
+			// them sends the transactions above back to validation.
+			prev = e.hinted[tx]
 		}
 		wroteNew := e.mv.record(tx, next.writes, prev)
 		e.last[tx].Store(next)

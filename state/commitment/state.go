@@ -2,11 +2,10 @@ package commitment
 
 import (
 	"fmt"
-	"runtime"
-	"sync"
-	"sync/atomic"
+	"maps"
 
 	"github.com/cairn-vm/cairn/asm"
+	"github.com/cairn-vm/cairn/internal/parallel"
 	"github.com/cairn-vm/cairn/state"
 )
 
@@ -20,12 +19,19 @@ func (c *Contract) empty() bool {
 	return c.ClassHash.IsZero() && c.StorageRoot.IsZero() && c.Nonce.IsZero()
 }
 
-// leaf returns the contract's value in the contract trie (0 deletes it).
-func (c *Contract) leaf() asm.Felt {
+// leaf returns the contract's value in the contract trie (0 deletes it)
+// and the first of its three hashes, h(class_hash, storage_root). When
+// known is set, inner is that hash already, for this class hash and
+// storage root, and is not computed again.
+func (c *Contract) leaf(inner asm.Felt, known bool) (leaf, h asm.Felt) {
 	if c.empty() {
-		return asm.Felt{}
+		return asm.Felt{}, asm.Felt{}
 	}
-	return ContractStateHash(c.ClassHash, c.StorageRoot, c.Nonce)
+	if !known {
+		inner = asm.Pedersen(&c.ClassHash, &c.StorageRoot)
+	}
+	leaf = asm.Pedersen(&inner, &c.Nonce)
+	return asm.Pedersen(&leaf, &contractStateHashVersion), inner
 }
 
 // State is Starknet's state commitment, kept up to date one state diff at a
@@ -40,6 +46,11 @@ type State struct {
 	contracts         Trie
 	classes           Trie
 	preimages         map[asm.Felt]Contract
+	// inner holds h(class_hash, storage_root) of each contract's
+	// preimage, the first hash of its leaf: an account whose block only
+	// changed its nonce, as every transaction does to its sender, then
+	// costs two hashes instead of three.
+	inner map[asm.Felt]asm.Felt
 }
 
 // NewState returns the commitment of the empty state (root 0), keeping the
@@ -52,7 +63,36 @@ func NewState(nodes, classNodes NodeStore) *State {
 		contracts:  *NewTrie(nodes, Pedersen),
 		classes:    *NewTrie(classNodes, Poseidon),
 		preimages:  make(map[asm.Felt]Contract),
+		inner:      make(map[asm.Felt]asm.Felt),
 	}
+}
+
+// Clone returns a State equal to s that can be updated independently of
+// it: its tries start at s's roots and its node stores are
+// [OverlayStore]s on s's, so a clone writes nothing into s's stores,
+// and s's stores must keep the nodes of s's present roots while the clone
+// is in use (stores never change or drop a node unless their owner
+// reclaims old roots). Cloning costs a copy of the contract preimages,
+// not a rebuild: it is how a base state that knows its commitment hands
+// out a fresh one per block.
+func (s *State) Clone() *State {
+	nodes, classNodes := NewOverlayStore(s.nodes), NewOverlayStore(s.classNodes)
+	c := &State{
+		nodes:      nodes,
+		classNodes: classNodes,
+		contracts:  s.contracts,
+		classes:    s.classes,
+		preimages:  maps.Clone(s.preimages),
+		inner:      maps.Clone(s.inner),
+	}
+	c.contracts.store, c.classes.store = nodes, classNodes
+	if c.preimages == nil {
+		c.preimages = make(map[asm.Felt]Contract)
+	}
+	if c.inner == nil {
+		c.inner = make(map[asm.Felt]asm.Felt)
+	}
+	return c
 }
 
 // Root returns the state commitment: [GlobalRoot] of the two tries' roots.
@@ -145,9 +185,20 @@ func (s *State) Apply(d *state.Diff) (asm.Felt, error) {
 	}
 
 	leaves := make([]Update, 0, len(next))
-	for a, c := range next {
-		leaves = append(leaves, Update{Key: a, Value: c.leaf()})
+	for a := range next {
+		leaves = append(leaves, Update{Key: a})
 	}
+	// A leaf is three Pedersen hashes, and a block changes a leaf per
+	// account that sent a transaction: hundreds of hashes, which would be
+	// a serial phase after the storage tries if done in this loop.
+	inners := make([]asm.Felt, len(leaves))
+	parallel.For(len(leaves), 0, func(i int) {
+		a := leaves[i].Key
+		c, old := next[a], s.preimages[a]
+		h, known := s.inner[a]
+		known = known && c.ClassHash == old.ClassHash && c.StorageRoot == old.StorageRoot
+		leaves[i].Value, inners[i] = c.leaf(h, known)
+	})
 	contracts := s.contracts
 	if _, err := contracts.Update(leaves); err != nil {
 		return s.Root(), fmt.Errorf("commitment: contract trie: %w", err)
@@ -169,11 +220,14 @@ func (s *State) Apply(d *state.Diff) (asm.Felt, error) {
 
 	// Everything is computed: commit.
 	s.contracts, s.classes = contracts, classes
-	for a, c := range next {
-		if c.empty() {
+	for i := range leaves {
+		a := leaves[i].Key
+		if c := next[a]; c.empty() {
 			delete(s.preimages, a)
+			delete(s.inner, a)
 		} else {
 			s.preimages[a] = c
+			s.inner[a] = inners[i]
 		}
 	}
 	return s.Root(), nil
@@ -190,31 +244,17 @@ type storageJob struct {
 // nothing but the store, and Pedersen hashing is nearly all of the work.
 // The error reported is that of the first failing job in jobs' order.
 func (s *State) runStorage(jobs []*storageJob) error {
-	workers := min(runtime.GOMAXPROCS(0), len(jobs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
 	errs := make([]error, len(jobs))
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(jobs) {
-					return
-				}
-				j := jobs[i]
-				t := Trie{store: s.nodes, hash: Pedersen, height: Height, root: j.root}
-				root, err := t.Update(j.updates)
-				if err != nil {
-					errs[i] = fmt.Errorf("commitment: storage of contract %s: %w", j.addr.Hex(), err)
-					continue
-				}
-				j.root = root
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(len(jobs), 0, func(i int) {
+		j := jobs[i]
+		t := Trie{store: s.nodes, hash: Pedersen, height: Height, root: j.root}
+		root, err := t.Update(j.updates)
+		if err != nil {
+			errs[i] = fmt.Errorf("commitment: storage of contract %s: %w", j.addr.Hex(), err)
+			return
+		}
+		j.root = root
+	})
 	for _, err := range errs {
 		if err != nil {
 			return err

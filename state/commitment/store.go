@@ -65,3 +65,36 @@ func (s *MemoryStore) Range(f func(hash asm.Felt, n Node) bool) {
 		}
 	}
 }
+
+// OverlayStore is a NodeStore that reads through to a base store and files
+// the nodes put into it in memory of its own, never writing the base. It
+// lets a commitment built once (a genesis, a head block) be the starting
+// point of any number of independent updates: nodes are filed by hash and
+// never change, so the base's stay valid under every overlay, and each
+// overlay keeps only the nodes its updates made.
+//
+// It is safe for concurrent use if the base is.
+type OverlayStore struct {
+	base NodeStore
+	top  *MemoryStore
+}
+
+// NewOverlayStore returns an empty overlay on base.
+func NewOverlayStore(base NodeStore) *OverlayStore {
+	return &OverlayStore{base: base, top: NewMemoryStore()}
+}
+
+// Node returns the node filed under hash in the overlay or else in the
+// base.
+func (s *OverlayStore) Node(hash asm.Felt) (Node, bool, error) {
+	if n, ok, _ := s.top.Node(hash); ok {
+		return n, true, nil
+	}
+	return s.base.Node(hash)
+}
+
+// Put files n under hash in the overlay; the error is always nil.
+func (s *OverlayStore) Put(hash asm.Felt, n Node) error { return s.top.Put(hash, n) }
+
+// Len returns the number of nodes the overlay holds itself.
+func (s *OverlayStore) Len() int { return s.top.Len() }
