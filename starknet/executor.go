@@ -153,6 +153,11 @@ func (e *Executor) Execute(c Call) (*CallInfo, error) {
 	if e.State == nil {
 		return nil, newError(CodeUnexpectedFailure, "the executor has no state")
 	}
+	switch e.Engine {
+	case "", "interp", "jit", "auto":
+	default:
+		return nil, newError(CodeUnexpectedFailure, "unknown engine %q (want interp, jit or auto)", e.Engine)
+	}
 	if e.SyscallCounts == nil {
 		e.SyscallCounts = map[string]int{}
 	}

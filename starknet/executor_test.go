@@ -205,3 +205,14 @@ func TestEntryPointSelector(t *testing.T) {
 		}
 	}
 }
+
+// An engine name the executor does not have is an error, not a silent
+// fallback to the interpreter.
+func TestUnknownEngine(t *testing.T) {
+	ex := starknet.NewExecutor(state.NewCached(state.NewMemory()), starknet.BlockInfo{}, starknet.TxInfo{})
+	ex.Engine = "llvm"
+	_, err := ex.Execute(starknet.Call{})
+	if err == nil || !strings.Contains(err.Error(), `unknown engine "llvm"`) {
+		t.Fatalf("got %v", err)
+	}
+}
