@@ -366,17 +366,15 @@ func (r *FunctionRunner) VerifySecure() error {
 		return fmt.Errorf("%w: Out of bounds access to program segment at %d:%d.", ErrSecurity, r.ProgramBase.Segment, n-1)
 	}
 	nseg := m.NumSegments()
-	var bad error
 	for i := range nseg {
-		m.Each(i, func(off int, v Value) bool {
-			if v.IsPtr() && v.Ptr().Segment >= nseg {
-				bad = fmt.Errorf("%w: Invalid memory value at address %d:%d: %s.", ErrSecurity, i, off, v)
-				return false
-			}
-			return true
-		})
-		if bad != nil {
-			return bad
+		from := 0
+		if i == r.ProgramBase.Segment {
+			// The bytecode was loaded as felts and memory is write-once:
+			// only the words after it can hold pointers.
+			from = r.ProgramBase.Offset + r.codeLen
+		}
+		if off, v, ok := m.pointerBeyond(i, from, nseg); ok {
+			return fmt.Errorf("%w: Invalid memory value at address %d:%d: %s.", ErrSecurity, i, off, v)
 		}
 	}
 	for _, b := range r.builtins {

@@ -3,7 +3,9 @@ package vm_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cairn-vm/cairn/asm"
@@ -134,5 +136,36 @@ g:
 	}
 	if err := (&vm.FunctionRunner{}).Start(0, nil, nil); err == nil {
 		t.Error("Start on a zero runner succeeded")
+	}
+}
+
+// VerifySecure rejects a pointer into a segment that does not exist,
+// wherever it lies (after the bytecode in the program segment too), and
+// accepts a memory without one.
+func TestFunctionRunnerVerifySecurePointers(t *testing.T) {
+	for _, at := range []string{"exec", "program"} {
+		r, err := vm.NewFunctionRunner([]asm.Felt{asm.FeltFromUint64(7)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.VerifySecure(); err != nil {
+			t.Fatalf("%s: clean memory: %v", at, err)
+		}
+		bad := vm.PtrValue(vm.Relocatable{Segment: 99})
+		addr := r.ExecBase.Add(3)
+		if at == "program" {
+			addr = r.ProgramBase.Add(1)
+			err = r.AppendProgramData([]vm.Value{bad})
+		} else {
+			err = r.State.Mem.Write(addr, bad)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = r.VerifySecure()
+		want := fmt.Sprintf("Invalid memory value at address %s: 99:0.", addr)
+		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, vm.ErrSecurity) {
+			t.Fatalf("%s: got %v, want %q", at, err, want)
+		}
 	}
 }

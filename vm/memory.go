@@ -397,6 +397,25 @@ func (m *Memory) Each(segment int, f func(off int, v Value) bool) {
 	}
 }
 
+// pointerBeyond finds the first cell of a segment, from offset from on,
+// that holds a pointer into a segment numbered nseg or above (the
+// security check's scan, reading cells in place).
+func (m *Memory) pointerBeyond(segment, from, nseg int) (int, Value, bool) {
+	s := m.seg(segment)
+	if s == nil {
+		return 0, Value{}, false
+	}
+	for off := max(from, 0); off < min(*s.size, s.capacity()); off++ {
+		c := s.cell(off)
+		if c.kind&kindMask == kindPtr && int(c.seg) >= nseg {
+			v := *c
+			v.kind &= kindMask
+			return off, v, true
+		}
+	}
+	return 0, Value{}, false
+}
+
 // KnownCells returns how many cells of a segment are known and the highest
 // known offset (-1 when none), without copying the cells.
 func (m *Memory) KnownCells(segment int) (count, maxOff int) {
