@@ -21,7 +21,7 @@ type DivergenceError struct {
 	Want, Got vm.TraceEntry
 	// Cell is the first memory cell that differs (What == "memory"), with
 	// the interpreter's and the engine's values ("<unknown>" for none).
-	Cell               vm.Relocatable
+	Cell                vm.Relocatable
 	WantValue, GotValue string
 	// WantErr and GotErr are the runs' errors ("" for none).
 	WantErr, GotErr string
