@@ -28,11 +28,11 @@ const (
 func NewAuto() *Engine { e := New(); e.auto = true; return e }
 
 // NewAutoShared is NewShared with the auto policy.
-func NewAutoShared(code *Code) *Engine { e := NewShared(code, nil); e.auto = true; return e }
-
-// UseInterpreter makes ip the interpreter the engine runs steps with (an
-// interp.NewShared engine over the same bytecode, say).
-func (e *Engine) UseInterpreter(ip *interp.Engine) { e.interp = ip }
+func NewAutoShared(code *Code, ip *interp.Engine) *Engine {
+	e := NewShared(code, ip)
+	e.auto = true
+	return e
+}
 
 // runAuto is RunUntilPC under the auto policy.
 func (e *Engine) runAuto(st *vm.State, end vm.Relocatable, maxSteps int) error {

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"weak"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -25,7 +27,7 @@ import (
 type Code struct {
 	key  [32]byte
 	a    *analysis
-	mods [2]moduleOnce // trace off, on
+	mods *[2]moduleOnce // trace off, on (apart from the Code, for its cleanup)
 
 	tablesOnce    sync.Once
 	blocks, sites []int32 // the analysis' tables (analysis.tables)
@@ -48,12 +50,25 @@ type moduleOnce struct {
 	err  error
 }
 
-// The process keeps every Code it made, by content: loading the same
-// program or class twice compiles it once.
+// The process finds every live Code by content: loading the same program
+// or class twice compiles it once. A Code nobody holds any more (its
+// program collected, say) is dropped, and its compiled modules closed, so
+// that a process that makes many programs (a fuzzer) does not keep them all.
 var (
 	codesMu sync.Mutex
-	codes   = map[[32]byte]*Code{}
+	codes   = map[[32]byte]weak.Pointer[Code]{}
 )
+
+// closeModules releases a dropped Code's compiled modules.
+func closeModules(mods *[2]moduleOnce) {
+	for i := range mods {
+		m := &mods[i]
+		m.once.Do(func() {}) // a compile still running finishes first
+		if m.mod != nil {
+			_ = m.mod.Close(context.Background())
+		}
+	}
+}
 
 // Compile prepares code: entries are the pcs where runs may begin or
 // computed jumps may land (functions, labels, entry points), hinted the
@@ -82,26 +97,51 @@ func Compile(code []asm.Felt, hinted []int, entries []int) *Code {
 	h.Sum(key[:0])
 	codesMu.Lock()
 	defer codesMu.Unlock()
-	if c, ok := codes[key]; ok {
+	if c := codes[key].Value(); c != nil {
 		return c
 	}
 	isHinted := make(map[int]bool, len(hinted))
 	for _, pc := range hinted {
 		isHinted[pc] = true
 	}
-	c := &Code{key: key}
+	c := &Code{key: key, mods: new([2]moduleOnce)}
 	if len(code) <= maxCode {
 		c.a = analyze(code, entries, func(pc int) bool { return isHinted[pc] })
 	} else {
 		c.a = &analysis{} // too large for the program region: nothing compiled
 	}
-	codes[key] = c
+	wp := weak.Make(c)
+	codes[key] = wp
+	runtime.AddCleanup(c, func(mods *[2]moduleOnce) {
+		codesMu.Lock()
+		if codes[key] == wp {
+			delete(codes, key)
+		}
+		codesMu.Unlock()
+		closeModules(mods)
+	}, c.mods)
 	return c
 }
+
+// programs remembers the Code of each loaded program while the program
+// lives, so that running a program again does not hash its bytecode again.
+var programs sync.Map // weak.Pointer[vm.Program] -> *Code
 
 // ForProgram prepares a Cairo 0 program: its main, labels and functions
 // are the entries, its hints' pcs the hinted pcs.
 func ForProgram(p *vm.Program) *Code {
+	key := weak.Make(p)
+	if c, ok := programs.Load(key); ok {
+		return c.(*Code)
+	}
+	c := forProgram(p)
+	if _, loaded := programs.LoadOrStore(key, c); !loaded {
+		runtime.AddCleanup(p, func(k weak.Pointer[vm.Program]) { programs.Delete(k) }, key)
+	}
+	return c
+}
+
+func forProgram(p *vm.Program) *Code {
 	entries := []int{0}
 	for _, pc := range []int{p.Main, p.Start, p.End} {
 		if pc >= 0 {

@@ -45,7 +45,6 @@ const (
 	lFPA          // i32 address of [fp]
 	lIdx          // i32 block of the group to dispatch to
 	lPCOut        // i32 pc to stop at
-	lOp1          // i32 address of a dereferenced op1
 	lT            // i32 scratch
 	lSteps        // i64 steps, at the block's start
 	numLocals
@@ -95,13 +94,6 @@ type compiler struct {
 	// date only where the block is left (leave) or Go runs a step.
 	ins *instr
 	k   int
-	// apHi[k], fpHi[k]: the highest register-relative offsets the first k
-	// inline instructions touched (hasAP/hasFP say whether any did). Every
-	// cell a finished step touched is known, so its segment's size is past
-	// it: the execution segment's size is raised once, where the block is
-	// left, instead of at every write.
-	apHi, fpHi   []int
-	hasAP, hasFP []bool
 }
 
 // compileModule builds the wasm module of a program's analysis: the
@@ -442,23 +434,6 @@ func (i *instr) apAfter() int {
 		return i.apDelta + 2
 	}
 	return i.apDelta
-}
-
-// outOfReach pushes 1 when reg+lo < 0 or reg+hi >= the execution
-// segment's cells.
-func (cp *compiler) outOfReach(reg uint32, lo, hi int) {
-	c := &cp.c
-	c.LocalGet(reg)
-	c.I32Const(int32(lo))
-	c.I32Add()
-	c.I32Const(0)
-	c.I32LtS()
-	c.LocalGet(reg)
-	c.I32Const(int32(hi))
-	c.I32Add()
-	cp.ctlLoad32(ctlExecCap)
-	c.I32GeS()
-	c.I32Or()
 }
 
 // regAddr pushes the address of [reg + off] for the current instruction.

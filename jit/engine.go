@@ -16,7 +16,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sync"
 	"unsafe"
 
 	"github.com/tetratelabs/wazero"
@@ -150,21 +149,20 @@ func (e *Engine) run(r *run, st *vm.State, end vm.Relocatable, maxSteps int, exa
 // instance and the interpreter that runs the steps compiled code hands
 // back.
 type run struct {
-	st        *vm.State
-	sp        *space
-	code      *Code
-	inst      api.Module
-	fn        api.Function
-	ctx       context.Context
-	stack     []uint64
-	interp    *interp.Engine
-	stats     *Stats
-	progSeg   int
-	execSeg   int
-	err       error
-	failed    bool // instantiation failed: the interpreter runs it all
-	codeLen   int
-	closeOnce sync.Once
+	st      *vm.State
+	sp      *space
+	code    *Code
+	inst    api.Module
+	fn      api.Function
+	ctx     context.Context
+	stack   []uint64
+	interp  *interp.Engine
+	stats   *Stats
+	progSeg int
+	execSeg int
+	err     error
+	failed  bool // instantiation failed: the interpreter runs it all
+	codeLen int
 }
 
 type runKey struct{}

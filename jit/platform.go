@@ -1,13 +1,7 @@
 package jit
 
-import "runtime"
+import "github.com/cairn-vm/cairn/internal/wazeroengines"
 
-// compilerSupported mirrors wazero's rule: its optimizing compiler
-// runs on amd64 and arm64 under the common operating systems.
-func compilerSupported() bool {
-	switch runtime.GOOS {
-	case "linux", "darwin", "freebsd", "netbsd", "windows":
-		return runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64"
-	}
-	return false
-}
+// compilerSupported says whether wazero's optimizing compiler runs here;
+// the JIT does not run its code on wazero's interpreter.
+func compilerSupported() bool { return wazeroengines.CompilerSupported() }

@@ -390,9 +390,7 @@ func (e *Executor) engine(cl *class.Class, profiling bool) vm.Engine {
 	case "jit":
 		return jit.NewShared(ch.jit, ip)
 	case "auto":
-		a := jit.NewAutoShared(ch.jit)
-		a.UseInterpreter(ip)
-		return a
+		return jit.NewAutoShared(ch.jit, ip)
 	}
 	return ip
 }

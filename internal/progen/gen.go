@@ -33,9 +33,6 @@ type Program struct {
 	Steps int
 }
 
-// builtin cells per instance, for the builtins programs may use.
-var builtinCells = map[string]int{"output": 1, "pedersen": 3, "range_check": 1, "bitwise": 5}
-
 // line is a line of the program text: a label, or an instruction (or dw)
 // of size words whose text may depend on the final pcs of labels (fix).
 type line struct {
@@ -459,7 +456,6 @@ func (g *gen) written(f *fstate, off int, v value, incAP bool) {
 
 var (
 	two128 = new(big.Int).Lsh(big.NewInt(1), 128)
-	two64  = new(big.Int).Lsh(big.NewInt(1), 64)
 	two251 = new(big.Int).Lsh(big.NewInt(1), 251)
 )
 

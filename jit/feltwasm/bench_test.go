@@ -94,9 +94,9 @@ func benchName(op string, slots int) string {
 func BenchmarkWasm(b *testing.B) {
 	bin := benchModule(b)
 	for _, e := range engines() {
-		b.Run(e.name, func(b *testing.B) {
+		b.Run(e.Name, func(b *testing.B) {
 			ctx := context.Background()
-			r := wazero.NewRuntimeWithConfig(ctx, e.cfg())
+			r := wazero.NewRuntimeWithConfig(ctx, e.Config())
 			defer r.Close(ctx)
 			v := newVM(b, ctx, r, bin)
 			for _, op := range []string{"add", "sub", "mul", "mulf"} {

@@ -5,40 +5,19 @@ import (
 	"encoding/binary"
 	"math/big"
 	"math/rand/v2"
-	"runtime"
 	"testing"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/cairn-vm/cairn/asm"
+	"github.com/cairn-vm/cairn/internal/wazeroengines"
 	"github.com/cairn-vm/cairn/jit/feltwasm"
 	"github.com/cairn-vm/cairn/jit/wasm"
 )
 
-// compilerSupported mirrors wazero's rule: its optimizing compiler runs on
-// amd64 and arm64 under the common operating systems, the interpreter
-// everywhere.
-func compilerSupported() bool {
-	switch runtime.GOOS {
-	case "linux", "darwin", "freebsd", "netbsd", "windows":
-		return runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64"
-	}
-	return false
-}
-
-type engine struct {
-	name string
-	cfg  func() wazero.RuntimeConfig
-}
-
-func engines() []engine {
-	es := []engine{{"interpreter", wazero.NewRuntimeConfigInterpreter}}
-	if compilerSupported() {
-		es = append([]engine{{"compiler", wazero.NewRuntimeConfigCompiler}}, es...)
-	}
-	return es
-}
+// engines lists the wazero engines to run modules on.
+func engines() []wazeroengines.Engine { return wazeroengines.All() }
 
 var (
 	sig3   = wasm.FuncType{Params: []wasm.ValType{wasm.I32, wasm.I32, wasm.I32}}
@@ -310,9 +289,9 @@ func checkOp(tb testing.TB, v *vm, op goOp, a, b asm.Felt) {
 func forEachEngine(t *testing.T, fn func(t *testing.T, v *vm)) {
 	bin := testModule(t)
 	for _, e := range engines() {
-		t.Run(e.name, func(t *testing.T) {
+		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			r := wazero.NewRuntimeWithConfig(ctx, e.cfg())
+			r := wazero.NewRuntimeWithConfig(ctx, e.Config())
 			defer r.Close(ctx)
 			fn(t, newVM(t, ctx, r, bin))
 		})
@@ -472,7 +451,7 @@ func FuzzArith(f *testing.F) {
 	bin := testModule(f)
 	e := engines()[0]
 	ctx := context.Background()
-	r := wazero.NewRuntimeWithConfig(ctx, e.cfg())
+	r := wazero.NewRuntimeWithConfig(ctx, e.Config())
 	f.Cleanup(func() { r.Close(ctx) })
 	v := newVM(f, ctx, r, bin)
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -15,7 +15,7 @@ import (
 func wazeroCompile(bin []byte) error {
 	ctx := context.Background()
 	for _, e := range engines() {
-		r := wazero.NewRuntimeWithConfig(ctx, e.cfg())
+		r := wazero.NewRuntimeWithConfig(ctx, e.Config())
 		cm, err := r.CompileModule(ctx, bin)
 		if err == nil {
 			cm.Close(ctx)

@@ -699,7 +699,7 @@ func compileChecked(bin []byte) error {
 	ctx := context.Background()
 	fuzzOnce.Do(func() {
 		for _, e := range engines() {
-			fuzzRuntimes = append(fuzzRuntimes, wazero.NewRuntimeWithConfig(ctx, e.cfg()))
+			fuzzRuntimes = append(fuzzRuntimes, wazero.NewRuntimeWithConfig(ctx, e.Config()))
 		}
 	})
 	for _, r := range fuzzRuntimes {

@@ -2,47 +2,24 @@ package wasm_test
 
 import (
 	"context"
-	"runtime"
 	"testing"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 
+	"github.com/cairn-vm/cairn/internal/wazeroengines"
 	"github.com/cairn-vm/cairn/jit/wasm"
 )
 
-// compilerSupported mirrors wazero's own rule (internal/platform): the
-// optimizing compiler runs on amd64 and arm64 under the common operating
-// systems; everywhere else only the interpreter does.
-func compilerSupported() bool {
-	switch runtime.GOOS {
-	case "linux", "darwin", "freebsd", "netbsd", "windows":
-		return runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64"
-	}
-	return false
-}
-
-type engine struct {
-	name string
-	cfg  func() wazero.RuntimeConfig
-}
-
-// engines lists the wazero engines to run modules on: the compiler where
-// supported, and always the interpreter.
-func engines() []engine {
-	es := []engine{{"interpreter", wazero.NewRuntimeConfigInterpreter}}
-	if compilerSupported() {
-		es = append([]engine{{"compiler", wazero.NewRuntimeConfigCompiler}}, es...)
-	}
-	return es
-}
+// engines lists the wazero engines to run modules on.
+func engines() []wazeroengines.Engine { return wazeroengines.All() }
 
 // forEachEngine runs fn in a subtest per engine with a fresh runtime.
 func forEachEngine(t *testing.T, fn func(t *testing.T, ctx context.Context, r wazero.Runtime)) {
 	for _, e := range engines() {
-		t.Run(e.name, func(t *testing.T) {
+		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			r := wazero.NewRuntimeWithConfig(ctx, e.cfg())
+			r := wazero.NewRuntimeWithConfig(ctx, e.Config())
 			defer r.Close(ctx)
 			fn(t, ctx, r)
 		})
