@@ -48,8 +48,9 @@ const (
 type loc struct{ contract, key asm.Felt }
 
 // prepare computes the prepared form of b's transactions on up to
-// workers goroutines. What each transaction needs (its hash: some sixteen
-// Pedersen hashes for a transfer; its balance keys; its access-list set)
+// workers goroutines. What each transaction needs (its hash, usually
+// cached since the transaction's admission; its balance keys; its
+// access-list set)
 // depends on it alone, so the parallel executors spread it rather than
 // run it as a serial phase before the block; Serial passes 1. Only the
 // independence marking, which looks at the whole block, is serial.

@@ -2,6 +2,7 @@ package sequencer
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/cairn-vm/cairn/asm"
 	"github.com/cairn-vm/cairn/class"
@@ -69,7 +70,16 @@ type Tx struct {
 	// Access, when set, declares what an Invoke's execution touches (see
 	// the package documentation).
 	Access *AccessList
+
+	// hashed is the last Hash result. A sequencer hashes a transaction
+	// when it accepts it (the hash names it to its sender, and the
+	// signature signs it) and again in every block execution; a transfer's
+	// hash is some sixteen Pedersen hashes, a fifth of its execution time,
+	// so the first result is kept.
+	hashed atomic.Pointer[txHash]
 }
+
+type txHash struct{ chain, hash asm.Felt }
 
 // NewInvoke returns a version-1 invoke transaction from account.
 func NewInvoke(account, nonce, maxFee asm.Felt, calldata []asm.Felt) *Tx {
@@ -113,7 +123,19 @@ func (tx *Tx) Version() asm.Felt {
 // Pedersen hash on elements of the prefix, version, address, selector,
 // hashed calldata, max fee, chain id, nonce and, for a declare, the
 // compiled class hash). Signatures sign this hash.
+//
+// The result is cached in tx: the fields that enter the hash must not be
+// changed once it has been computed (Signature and Access do not enter it).
 func (tx *Tx) Hash(chainID asm.Felt) asm.Felt {
+	if c := tx.hashed.Load(); c != nil && c.chain == chainID {
+		return c.hash
+	}
+	h := tx.computeHash(chainID)
+	tx.hashed.Store(&txHash{chain: chainID, hash: h})
+	return h
+}
+
+func (tx *Tx) computeHash(chainID asm.Felt) asm.Felt {
 	var prefix string
 	addr, selector, data := tx.Sender, asm.Felt{}, tx.Calldata
 	extra := []asm.Felt(nil)

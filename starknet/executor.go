@@ -303,6 +303,11 @@ func (e *Executor) execute(c Call) (*CallInfo, error) {
 	if err != nil {
 		return nil, &Error{Code: CodeSecurityError, Message: err.Error(), Err: err}
 	}
+	if prof == nil {
+		// Nothing of the run outlives the call (results are copied out of
+		// its memory); a profile keeps the runner.
+		defer r.Release()
+	}
 	m := r.State.Mem
 	gas := c.InitialGas - EntryPointInitialBudget
 	syscallBase := m.AddSegment()

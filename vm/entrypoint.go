@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/cairn-vm/cairn/asm"
 )
@@ -92,6 +93,9 @@ type FunctionRunner struct {
 	nArgs    int
 	started  bool
 	ended    bool
+
+	img  *CodeImage // where the program page came from, and goes back to
+	page []Value
 }
 
 // NewFunctionRunner creates the program segment holding code, the
@@ -103,21 +107,43 @@ func NewFunctionRunner(code []asm.Felt, entry []string) (*FunctionRunner, error)
 }
 
 // CodeImage is bytecode prepared for loading: the program segment's cells,
-// built once per class so that every call copies them in one move instead
-// of writing them word by word.
-type CodeImage struct{ cells []Value }
+// built once per class, and a pool of program pages that earlier calls
+// handed back (FunctionRunner.Release).
+//
+// A call only ever reads its bytecode: every word is known (memory is
+// write-once, so a write that agrees changes nothing) and already marked
+// accessed. So a page whose call has ended still holds the image, and the
+// next call needs only the few cells after the bytecode cleared, instead
+// of a fresh copy of the whole class (hundreds of kilobytes for an ERC20,
+// which was a quarter of a token transfer's time).
+type CodeImage struct {
+	cells []Value
+	pages sync.Pool // *[]Value: the image marked accessed, then loadSlack unknown cells
+}
 
 // NewCodeImage prepares code for NewFunctionRunnerImage.
 func NewCodeImage(code []asm.Felt) *CodeImage {
 	img := &CodeImage{cells: make([]Value, len(code))}
 	for i := range code {
 		img.cells[i] = FeltValue(code[i])
+		img.cells[i].kind |= accessedBit
 	}
 	return img
 }
 
 // Len is the number of words of the image.
 func (img *CodeImage) Len() int { return len(img.cells) }
+
+// page returns a program page: the image, accessed, and loadSlack unknown
+// cells after it.
+func (img *CodeImage) page() []Value {
+	if p, ok := img.pages.Get().(*[]Value); ok {
+		return *p
+	}
+	pg := make([]Value, len(img.cells)+loadSlack)
+	copy(pg, img.cells)
+	return pg
+}
 
 // NewFunctionRunnerImage is NewFunctionRunner over a prepared image.
 func NewFunctionRunnerImage(img *CodeImage, entry []string) (*FunctionRunner, error) {
@@ -144,8 +170,9 @@ func NewFunctionRunnerImage(img *CodeImage, entry []string) (*FunctionRunner, er
 	for _, n := range entry {
 		r.entry = append(r.entry, byName[n])
 	}
-	if err := m.LoadCells(r.ProgramBase, code, true); err != nil {
-		return nil, err
+	if len(code) > 0 {
+		r.img, r.page = img, img.page()
+		m.adoptPage(r.ProgramBase.Segment, r.page, len(code))
 	}
 	st.Builtins = r.builtins
 	st.ProgramBase, st.ExecBase = r.ProgramBase, r.ExecBase
@@ -158,6 +185,25 @@ func (r *FunctionRunner) Builtins() []Builtin { return r.builtins }
 // EntryBuiltins returns the runners of the function's own builtins, in
 // its argument order.
 func (r *FunctionRunner) EntryBuiltins() []Builtin { return r.entry }
+
+// Release hands the program page back to the runner's image, for the next
+// call of the same code to reuse. Neither the runner nor its State may be
+// used afterwards. The page goes back only if it is still the program
+// segment's (an engine that moved the memory elsewhere keeps its own).
+func (r *FunctionRunner) Release() {
+	if r.page == nil {
+		return
+	}
+	pg := r.page
+	r.page = nil
+	s := r.State.Mem.seg(r.ProgramBase.Segment)
+	if s == nil || len(s.pages) != 1 || len(s.pages[0]) != len(pg) || &s.pages[0][0] != &pg[0] {
+		return
+	}
+	s.pages = nil
+	clear(pg[r.codeLen:])
+	r.img.pages.Put(&pg)
+}
 
 // BuiltinArgs returns the builtin pointers the function receives first:
 // the base of each of its builtins, in its argument order.

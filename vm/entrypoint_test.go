@@ -169,3 +169,62 @@ func TestFunctionRunnerVerifySecurePointers(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeImageReuse runs calls of one image back to back, each with its
+// own program data after the bytecode: a released program page must come
+// back with the bytecode intact and the data cells unknown again (else the
+// next call's AppendProgramData would fail on a written cell), and every
+// call must see what a runner over a fresh image sees.
+func TestCodeImageReuse(t *testing.T) {
+	code := assemble(t, `
+    [ap] = [[fp - 4]], ap++          // the word after the bytecode
+    [ap] = [ap - 1] + [fp - 3], ap++ // plus the value
+    ret
+`)
+	img := vm.NewCodeImage(code)
+	run := func(r *vm.FunctionRunner, extra uint64) (vm.Value, int) {
+		t.Helper()
+		if err := r.AppendProgramData([]vm.Value{vm.IntValue(extra)}); err != nil {
+			t.Fatalf("extra %d: %v", extra, err)
+		}
+		if err := r.Start(0, []vm.Value{vm.PtrValue(r.ProgramBase.Add(len(code))), vm.IntValue(100)}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Run(interp.New(), 0); err != nil {
+			t.Fatal(err)
+		}
+		rv, err := r.ReturnValues(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		holes, err := r.MemoryHoles()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rv[0], holes
+	}
+	reused := false
+	var last *vm.Value
+	for i := range uint64(20) {
+		fresh, err := vm.NewFunctionRunner(code, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantV, wantHoles := run(fresh, i)
+		r, err := vm.NewFunctionRunnerImage(img, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := r.State.Mem.CellPtr(r.ProgramBase.Segment, 0)
+		reused = reused || p == last
+		last = p
+		gotV, gotHoles := run(r, i)
+		if !gotV.Equal(wantV) || !gotV.Equal(vm.IntValue(100+i)) || gotHoles != wantHoles {
+			t.Fatalf("call %d: return %v, holes %d; a fresh image gives %v, %d", i, gotV, gotHoles, wantV, wantHoles)
+		}
+		r.Release()
+	}
+	if !reused {
+		t.Fatal("no call reused a released program page")
+	}
+}

@@ -115,6 +115,15 @@ func (m *Memory) DeduceInto(addr Relocatable, c *Value) (ok bool, err error) {
 	return true, nil
 }
 
+// adoptPage makes cells the first page of the fresh real segment seg,
+// whose first n cells are known; the page is the segment's from then on.
+func (m *Memory) adoptPage(seg int, cells []Value, n int) {
+	s := m.segs[seg]
+	s.pages = [][]Value{cells}
+	*s.size = n
+	m.placed(s)
+}
+
 // loadSlack is the room LoadCells leaves after what it loads into a fresh
 // segment.
 const loadSlack = 16

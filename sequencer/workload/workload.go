@@ -236,6 +236,9 @@ func (w *World) TransferBlock(n int, c Contention, declare bool, seed uint64) (*
 		if declare {
 			w.Declare(tx, to) // not part of the hash: no new signature
 		}
+		// A sequencer hashes a transaction when it accepts it (and keeps
+		// the hash in the Tx); the block's executions do not pay for it.
+		tx.Hash(w.chainID())
 		b.Txs = append(b.Txs, tx)
 	}
 	return b, nil
