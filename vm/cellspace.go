@@ -103,6 +103,9 @@ func (m *Memory) cellsFor(s *segment, p, n int) []Value {
 	if m.space != nil {
 		return m.space.Cells(s.index, p, n)
 	}
+	if c, ok := poolClass(n); ok {
+		return pooledCells(c)
+	}
 	return m.newCells(n)
 }
 

@@ -187,10 +187,12 @@ func (r *FunctionRunner) Builtins() []Builtin { return r.builtins }
 func (r *FunctionRunner) EntryBuiltins() []Builtin { return r.entry }
 
 // Release hands the program page back to the runner's image, for the next
-// call of the same code to reuse. Neither the runner nor its State may be
-// used afterwards. The page goes back only if it is still the program
+// call of the same code to reuse, and releases the memory (see
+// Memory.Release). Neither the runner nor its State may be used
+// afterwards. The page goes back only if it is still the program
 // segment's (an engine that moved the memory elsewhere keeps its own).
 func (r *FunctionRunner) Release() {
+	defer r.State.Mem.Release()
 	if r.page == nil {
 		return
 	}

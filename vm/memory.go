@@ -126,6 +126,7 @@ func (m *Memory) AddTempSegment() Relocatable {
 // is empty (every segment is gone). A long-lived process that runs many
 // programs calls it when it is done with a run's memory.
 func (m *Memory) Release() {
+	m.recyclePages()
 	m.segs, m.temps, m.rules = nil, nil, nil
 	m.releaseCells()
 	if m.space != nil {
