@@ -11,16 +11,17 @@ import (
 	"github.com/cairn-vm/cairn/state"
 )
 
-// AccessListExecutor schedules by declaration. The independent declared
-// transactions (see the package documentation) run first, in parallel,
-// each over its own state.Cached on the base, with no multi-version
-// memory, validation or re-execution: their declarations, enforced, say
-// they cannot conflict with each other. The rest of the block then runs
-// with Block-STM over the base plus their writes, each declared
-// transaction's access list telling Block-STM what it will read and
-// write (blockstm.Parallel.Hints): of several declared transfers to one
-// account, each waits for the one before instead of running on a balance
-// about to change.
+// AccessListExecutor schedules by declaration. The declared transactions
+// are split into conflict groups (transactions whose footprints overlap
+// are in one group; see conflictGroups) and the groups run first, in
+// parallel, each in block order over its own state.Cached on the base,
+// with no multi-version memory, validation or re-execution: their
+// declarations, enforced, say that different groups cannot see each
+// other. Transactions that conflict with no other declared transaction
+// (independent ones) are groups of one; declared transfers to one hot
+// account form one group that a single worker runs at serial speed
+// instead of a chain of waits. The rest of the block then runs with
+// Block-STM over the base plus their writes.
 //
 // Running them first is a reordering, correct only if no other
 // transaction of the block touches what they touched; undeclared
@@ -37,13 +38,14 @@ type AccessListExecutor struct {
 // Name returns "accesslist".
 func (*AccessListExecutor) Name() string { return "accesslist" }
 
-// phase1 is the outcome of an independent transaction.
-type phase1 struct {
-	receipt *Receipt
-	writes  map[blockstm.Location]asm.Felt
-	reads   []blockstm.Location
-	fee     asm.Felt
-	err     error
+// groupOut is the outcome of a conflict group.
+type groupOut struct {
+	receipts []*Receipt // per member, in the group's order
+	writes   map[blockstm.Location]asm.Felt
+	reads    []blockstm.Location
+	fee      asm.Felt // the members' fees, added up
+	err      error
+	errTx    int
 }
 
 // Execute implements Executor.
@@ -51,11 +53,18 @@ func (e *AccessListExecutor) Execute(ctx context.Context, base state.Reader, b *
 	cfg := e.Config
 	commit := baseCommitment(base)
 	ps := cfg.prepare(b, e.Workers)
-	var first, rest []int
-	for i := range ps {
-		if ps[i].independent {
-			first = append(first, i)
-		} else {
+	groups := cfg.conflictGroups(b, ps)
+	inGroup := make([]bool, len(b.Txs))
+	planned := 0
+	for _, g := range groups {
+		for _, i := range g {
+			inGroup[i] = true
+		}
+		planned += len(g)
+	}
+	var rest []int
+	for i := range b.Txs {
+		if !inGroup[i] {
 			rest = append(rest, i)
 		}
 	}
@@ -64,18 +73,18 @@ func (e *AccessListExecutor) Execute(ctx context.Context, base state.Reader, b *
 		workers = runtime.GOMAXPROCS(0)
 	}
 
-	// Phase 1: the independent transactions, straight over the base.
-	out := make([]phase1, len(first))
+	// Phase 1: the conflict groups, straight over the base.
+	out := make([]groupOut, len(groups))
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(workers, len(first)) {
+	for range min(workers, len(groups)) {
 		wg.Go(func() {
 			for {
 				j := int(next.Add(1) - 1)
-				if j >= len(first) || ctx.Err() != nil {
+				if j >= len(groups) || ctx.Err() != nil {
 					return
 				}
-				out[j] = e.runAlone(base, b, first[j], &ps[first[j]])
+				out[j] = e.runGroup(base, b, groups[j], ps)
 			}
 		})
 	}
@@ -89,9 +98,11 @@ func (e *AccessListExecutor) Execute(ctx context.Context, base state.Reader, b *
 	var fees asm.Felt
 	for j, o := range out {
 		if o.err != nil {
-			return nil, &ExecError{Tx: first[j], Err: o.err}
+			return nil, &ExecError{Tx: o.errTx, Err: o.err}
 		}
-		res.Receipts[first[j]] = o.receipt
+		for k, i := range groups[j] {
+			res.Receipts[i] = o.receipts[k]
+		}
 		for _, l := range o.reads {
 			if !touched[l] {
 				touched[l] = false
@@ -108,7 +119,7 @@ func (e *AccessListExecutor) Execute(ctx context.Context, base state.Reader, b *
 	if !fees.IsZero() {
 		v, err := base.Storage(cfg.FeeToken, lo)
 		if err != nil {
-			return nil, &ExecError{Tx: first[0], Err: err}
+			return nil, &ExecError{Tx: groups[0][0], Err: err}
 		}
 		overlay[seqLo] = *v.Add(&v, &fees)
 	}
@@ -124,7 +135,7 @@ func (e *AccessListExecutor) Execute(ctx context.Context, base state.Reader, b *
 	if err != nil {
 		return nil, err
 	}
-	if len(first) > 0 && conflicts(txs, final, touched, seqLo) {
+	if planned > 0 && conflicts(txs, final, touched, seqLo) {
 		// Something else touched what phase 1 did: its early run does
 		// not stand for the block order. Run the block as a whole.
 		commit() // not to leave it running; the fallback gets its own
@@ -133,8 +144,8 @@ func (e *AccessListExecutor) Execute(ctx context.Context, base state.Reader, b *
 			return nil, err
 		}
 		r.Stats.Fallback = true
-		r.Stats.Executions += len(first) + stats.Executions
-		r.Stats.ReExecutions += len(first) + stats.Executions
+		r.Stats.Executions += planned + stats.Executions
+		r.Stats.ReExecutions += planned + stats.Executions
 		return r, nil
 	}
 	for j, i := range rest {
@@ -146,23 +157,45 @@ func (e *AccessListExecutor) Execute(ctx context.Context, base state.Reader, b *
 	if err := finish(base, commit, overlay, res); err != nil {
 		return nil, err
 	}
-	res.Stats.Independent = len(first)
-	res.Stats.Executions = len(first) + stats.Executions
+	for i := range ps {
+		if ps[i].independent {
+			res.Stats.Independent++
+		}
+	}
+	res.Stats.Planned = planned
+	res.Stats.Groups = len(groups)
+	res.Stats.Executions = planned + stats.Executions
 	res.Stats.ReExecutions = stats.ReExecutions()
 	return res, nil
 }
 
-// runAlone runs transaction i over its own layer on the base.
-func (e *AccessListExecutor) runAlone(base state.Reader, b *Block, i int, p *prepared) (o phase1) {
+// runGroup runs a conflict group's transactions in order over one layer
+// on the base, as Serial does, except that the fees are added up for the
+// sequencer's balance instead of written to it (no member reads it).
+func (e *AccessListExecutor) runGroup(base state.Reader, b *Block, group []int, ps []prepared) (o groupOut) {
 	c := state.NewCached(base)
-	r, err := safeRun(e.Config, c, b, b.Txs[i], p, func(f asm.Felt) error {
-		o.fee = f
+	credit := func(f asm.Felt) error {
+		o.fee.Add(&o.fee, &f)
 		return nil
-	})
-	if err != nil {
-		return phase1{err: err}
 	}
-	o.receipt = r
+	o.receipts = make([]*Receipt, len(group))
+	for k, i := range group {
+		cp := c.Checkpoint()
+		fee := o.fee
+		r, err := safeRun(e.Config, c, b, b.Txs[i], &ps[i], credit)
+		if err == nil {
+			if r.Status == Rejected {
+				o.fee = fee
+				err = c.RevertTo(cp)
+			} else {
+				err = c.Release(cp)
+			}
+		}
+		if err != nil {
+			return groupOut{err: err, errTx: i}
+		}
+		o.receipts[k] = r
+	}
 	rs := c.Reads()
 	for _, x := range rs.Storage {
 		o.reads = append(o.reads, blockstm.StorageAt(x.Contract, x.Key))
@@ -178,10 +211,6 @@ func (e *AccessListExecutor) runAlone(base state.Reader, b *Block, i int, p *pre
 	}
 	for _, x := range rs.Classes {
 		o.reads = append(o.reads, blockstm.CompiledClassHashOf(x.ClassHash))
-	}
-	if r.Status == Rejected {
-		o.fee = asm.Felt{}
-		return o
 	}
 	o.writes = writesOfDiff(c.Diff())
 	return o

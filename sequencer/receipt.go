@@ -95,11 +95,15 @@ type Stats struct {
 	// ReExecutions counts executions beyond the first of each
 	// transaction.
 	ReExecutions int
-	// Independent counts the declared transactions run without
-	// speculation (AccessList), Fallback whether the block had to be
-	// run again with Block-STM because another transaction touched what
-	// they did.
+	// Independent counts the declared transactions that conflict with no
+	// other declared one (they get the access-list discount). Planned
+	// counts the declared transactions AccessList ran without
+	// speculation, in Groups conflict groups; Fallback is whether the
+	// block had to be run again with Block-STM because another
+	// transaction touched what they did.
 	Independent int
+	Planned     int
+	Groups      int
 	Fallback    bool
 	// Commit is the wall time spent after the transactions ran: building
 	// the diff and, over a Committer, waiting for the base commitment and

@@ -164,10 +164,10 @@ func benchSequencer(args []string) error {
 			ok[rc.Status]++
 		}
 		commit := r.res.Stats.Commit.Seconds()
-		fmt.Fprintf(os.Stderr, "\r\033[K%-10s %8.3fs  %9.0f tx/s (execution %7.3fs %9.0f tx/s, root %6.1fms)  %11.0f steps/s  re-executions %d  independent %d  fallback %v  succeeded %d reverted %d rejected %d\n",
+		fmt.Fprintf(os.Stderr, "\r\033[K%-10s %8.3fs  %9.0f tx/s (execution %7.3fs %9.0f tx/s, root %6.1fms)  %11.0f steps/s  re-executions %d  independent %d  planned %d in %d groups  fallback %v  succeeded %d reverted %d rejected %d\n",
 			r.name, r.secs, float64(*n)/r.secs, r.secs-commit, float64(*n)/(r.secs-commit), 1000*commit,
 			float64(r.res.Stats.Steps)/r.secs, r.res.Stats.ReExecutions,
-			r.res.Stats.Independent, r.res.Stats.Fallback, ok[sequencer.Succeeded], ok[sequencer.Reverted], ok[sequencer.Rejected])
+			r.res.Stats.Independent, r.res.Stats.Planned, r.res.Stats.Groups, r.res.Stats.Fallback, ok[sequencer.Succeeded], ok[sequencer.Reverted], ok[sequencer.Rejected])
 		results = append(results, r)
 	}
 	same := true
