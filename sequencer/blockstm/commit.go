@@ -63,6 +63,7 @@ func (e *engine[K, V, O]) commitNext(st *Stats) bool {
 	}
 	e.results[tx] = TxResult[K, V, O]{Output: in.out, Err: in.err, Writes: writes}
 	e.commitIdx.Store(int64(tx + 1))
+	e.sched.committedUpTo(int64(tx+1), e.dependsOnRecent(in.reads, in.writes))
 	if tx+1 == len(e.txs) {
 		e.halt(nil)
 		return false

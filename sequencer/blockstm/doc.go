@@ -61,6 +61,18 @@
 // move work in time: the commit-time validation decides the result as
 // always.
 //
+// # Contention
+//
+// Speculation pays only when transactions mostly miss each other. The
+// committer measures, per window of 16 commits, how many transactions
+// read what one of the transactions just below them wrote; after a window
+// where more than half did, the next one runs in order (only the next
+// transaction to commit is executed, so nothing is aborted), after a
+// calmer one speculatively again, and no execution runs more than 32
+// transactions ahead of the commits. A block of transfers all paying one
+// account then costs about what the serial run does, instead of nearly
+// every transaction running twice; one without such chains is unaffected.
+//
 // # Deltas
 //
 // Starknet charges every transaction a fee paid to the sequencer: if each

@@ -54,6 +54,7 @@ func (p *Parallel[K, V, O]) Execute(ctx context.Context, txs []Tx[K, V, O]) (*Re
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, len(txs))
+	e.recent = make([][]write[K, V], workers-1)
 
 	stopCancel := context.AfterFunc(ctx, func() { e.halt(ctx.Err()) })
 	defer stopCancel()
@@ -101,8 +102,11 @@ type engine[K comparable, V comparable, O any] struct {
 
 	commitMu   sync.Mutex
 	commitWant atomic.Bool
-	commitIdx  atomic.Int64 // transactions below are committed
-	results    []TxResult[K, V, O]
+	// recent holds the write sets of the last committed transactions, one
+	// per other worker (see contention.go); the committer's alone.
+	recent    [][]write[K, V]
+	commitIdx atomic.Int64 // transactions below are committed
+	results   []TxResult[K, V, O]
 
 	haltOnce sync.Once
 	haltErr  error

@@ -61,6 +61,8 @@ type scheduler struct {
 	waiters atomic.Int32
 	mu      sync.Mutex
 	wake    *sync.Cond
+
+	ctl contention
 }
 
 func newScheduler(n int) *scheduler {
@@ -97,10 +99,15 @@ func (s *scheduler) nextValidation() task {
 }
 
 func (s *scheduler) nextExecution() task {
-	if s.execIdx.Load() >= int64(s.n) {
-		return task{}
+	for {
+		i := s.execIdx.Load()
+		if i >= int64(s.n) || s.gated(i) {
+			return task{}
+		}
+		if s.execIdx.CompareAndSwap(i, i+1) {
+			return s.tryIncarnate(int(i))
+		}
 	}
-	return s.tryIncarnate(int(s.execIdx.Add(1) - 1))
 }
 
 // tryIncarnate claims the execution of tx if it is ready.
@@ -206,6 +213,11 @@ func (s *scheduler) finishValidation(tx int, aborted bool) task {
 	// Every higher transaction may have read tx's void writes.
 	s.decreaseValIdx(tx + 1)
 	if s.execIdx.Load() > int64(tx) {
+		if s.gated(int64(tx)) {
+			// In order now: it runs when its turn comes.
+			s.decreaseExecIdx(tx)
+			return task{}
+		}
 		return s.tryIncarnate(tx)
 	}
 	return task{}
@@ -260,6 +272,14 @@ func (s *scheduler) stop() {
 	s.signal()
 }
 
+// idle reports that nextTask has nothing to hand out: no execution (the
+// index is past the block, or gated; see contention) and no validation
+// (nextTask only validates below the execution index).
+func (s *scheduler) idle() bool {
+	e := s.execIdx.Load()
+	return (e >= int64(s.n) || s.gated(e)) && s.valIdx.Load() >= min(e, int64(s.n))
+}
+
 func (s *scheduler) signal() {
 	// Waiters register before checking gen and stopped (seq-cst atomics),
 	// so a signal either finds them registered or they see the change.
@@ -271,13 +291,13 @@ func (s *scheduler) signal() {
 }
 
 // wait sleeps while there is no work: gen is still what the caller saw
-// before looking for a task and both indices are past the block. Work can
-// then only come back through a decrease (or the run ends).
+// before looking for a task and idle holds. Work can then only come back
+// through a decrease, a commit while executions are gated, or the end of
+// the run, all of which bump gen.
 func (s *scheduler) wait(gen int64) {
 	s.mu.Lock()
 	s.waiters.Add(1)
-	for s.gen.Load() == gen && !s.stopped.Load() &&
-		s.execIdx.Load() >= int64(s.n) && s.valIdx.Load() >= int64(s.n) {
+	for s.gen.Load() == gen && !s.stopped.Load() && s.idle() {
 		s.wake.Wait()
 	}
 	s.waiters.Add(-1)
