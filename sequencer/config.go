@@ -29,6 +29,13 @@ type Config struct {
 	MaxSteps int
 	// Engine runs Cairo: "interp" (or ""), "jit" or "auto".
 	Engine string
+	// Differential, with an Engine other than the interpreter, runs a
+	// share of the transactions with the interpreter as well and compares
+	// the two runs (receipt, fee, state writes): 0 none, 1 all, a
+	// fraction in between the transactions whose hash falls in it (the
+	// same ones in every executor). The interpreter's result is the one
+	// kept; a difference is reported in Receipt.Divergence.
+	Differential float64
 	// BuiltinCosts is the builtin-cost table (starknet.BuiltinCostsZero
 	// when nil).
 	BuiltinCosts []uint64

@@ -170,6 +170,14 @@ func wildcardElsewhere(b *Block, fps []map[loc]uint8, i int, contract asm.Felt) 
 // is the executor's business (a read and a write, or a delta). The error
 // is a failure of the state outside Cairo execution.
 func (c *Config) run(st starknet.State, b *Block, tx *Tx, p *prepared, credit func(fee asm.Felt) error) (*Receipt, error) {
+	if c.differential(p.hash) {
+		return c.runChecked(st, b, tx, p, credit)
+	}
+	return c.runWith(st, b, tx, p, c.Engine, credit)
+}
+
+// runWith is run with the given Cairo engine.
+func (c *Config) runWith(st starknet.State, b *Block, tx *Tx, p *prepared, engine string, credit func(fee asm.Felt) error) (*Receipt, error) {
 	r := &Receipt{TxHash: p.hash, Type: tx.Type}
 	ex := starknet.NewExecutor(st, starknet.BlockInfo{Number: b.Number, Timestamp: b.Timestamp, SequencerAddress: b.SequencerAddress},
 		starknet.TxInfo{Version: tx.Version(), AccountAddress: tx.Sender, MaxFee: tx.MaxFee, Signature: tx.Signature,
@@ -177,7 +185,7 @@ func (c *Config) run(st starknet.State, b *Block, tx *Tx, p *prepared, credit fu
 	ex.ChainID = c.chainID()
 	ex.BuiltinCosts = c.BuiltinCosts
 	ex.MaxSteps = c.MaxSteps
-	ex.Engine = c.Engine
+	ex.Engine = engine
 	t := &txRun{cfg: c, st: st, ex: ex, tx: tx, p: p, r: r, credit: credit}
 	var err error
 	switch tx.Type {

@@ -71,6 +71,22 @@ type Receipt struct {
 	Resources starknet.Resources
 	// GasConsumed is the Cairo gas of validation and execution.
 	GasConsumed uint64
+	// Divergence, under Config.Differential, describes how the engine's
+	// run differed from the interpreter's (whose result this receipt
+	// is); empty when they agreed or were not compared.
+	Divergence string
+}
+
+// Divergences returns the indices of the transactions whose engine run
+// diverged from the interpreter's (see Config.Differential).
+func (r *BlockResult) Divergences() []int {
+	var out []int
+	for i, rc := range r.Receipts {
+		if rc != nil && rc.Divergence != "" {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // BlockResult is what executing a block gives.

@@ -19,7 +19,7 @@ import (
 // cmdBench runs a benchmark: cairn bench sequencer [flags].
 func cmdBench(args []string) error {
 	if len(args) == 0 || args[0] != "sequencer" {
-		fmt.Fprintln(os.Stderr, "usage: cairn bench sequencer --txs N --contention low|high|full [--workers N] [--validate] [--executors serial,blockstm,accesslist] [--hints] [--rounds N] [--cpuprofile F]")
+		fmt.Fprintln(os.Stderr, "usage: cairn bench sequencer --txs N --contention low|high|full [--workers N] [--validate] [--executors serial,blockstm,accesslist] [--hints] [--rounds N] [--engine interp|jit|auto] [--differential F] [--cpuprofile F]")
 		return exitError(2)
 	}
 	return benchSequencer(args[1:])
@@ -38,6 +38,7 @@ func benchSequencer(args []string) error {
 		executors  = fs.String("executors", "serial,blockstm,accesslist", "executors to run, comma-separated")
 		corpus     = fs.String("corpus", "", "conformance corpus directory (default: $CAIRN_CORPUS or ../shared/corpus)")
 		engine     = fs.String("engine", "interp", "Cairo engine: interp, jit or auto")
+		diff       = fs.Float64("differential", 0, "share of the transactions (0 to 1) also run with the interpreter and compared, under --engine jit or auto")
 		hints      = fs.Bool("hints", false, "give blockstm the declared access lists as scheduling hints (accesslist always uses them)")
 		rounds     = fs.Int("rounds", 1, "run each executor this many times and report its fastest run (the machine is shared and noisy)")
 		cpuprofile = fs.String("cpuprofile", "", "write a CPU profile of the timed runs to this file")
@@ -71,6 +72,7 @@ func benchSequencer(args []string) error {
 		return err
 	}
 	w.Config.Engine = *engine
+	w.Config.Differential = *diff
 	progress("signing %d transfers (contention %s)...", *n, *contention)
 	// Every transfer declares its access list, for every executor: the
 	// discount it earns is part of the fee, so the roots agree.
@@ -168,6 +170,9 @@ func benchSequencer(args []string) error {
 			r.name, r.secs, float64(*n)/r.secs, r.secs-commit, float64(*n)/(r.secs-commit), 1000*commit,
 			float64(r.res.Stats.Steps)/r.secs, r.res.Stats.ReExecutions,
 			r.res.Stats.Independent, r.res.Stats.Planned, r.res.Stats.Groups, r.res.Stats.Fallback, ok[sequencer.Succeeded], ok[sequencer.Reverted], ok[sequencer.Rejected])
+		if d := r.res.Divergences(); len(d) > 0 {
+			fmt.Fprintf(os.Stderr, "%-10s %d transactions diverged from the interpreter; the first, %d: %s\n", r.name, len(d), d[0], r.res.Receipts[d[0]].Divergence)
+		}
 		results = append(results, r)
 	}
 	same := true
