@@ -64,8 +64,13 @@ var DefaultFeeSchedule = FeeSchedule{GasPrice: 1, TxGas: 10_000, StepGas: 1, Bui
 // pedersen(sn_keccak("balances"), account) reduced below 2^251 - 256, as
 // storage_base_address_from_felt252 does.
 func ERC20BalanceKey(account asm.Felt) asm.Felt {
+	return state.NormalizeAddress(erc20BalanceHash(account))
+}
+
+// erc20BalanceHash is the hash ERC20BalanceKey reduces.
+func erc20BalanceHash(account asm.Felt) asm.Felt {
 	base := balancesVar
-	return state.NormalizeAddress(asm.Pedersen(&base, &account))
+	return asm.Pedersen(&base, &account)
 }
 
 var balancesVar = class.Selector("balances")

@@ -35,8 +35,13 @@ type prepared struct {
 	// fee-token access its access list guards: computing them once per
 	// transaction took a fifth of a transfer's time.
 	balLo, balHi asm.Felt
-	acl          map[loc]uint8 // nil: no access list; aclRead or aclWrite
-	independent  bool
+	// balHash, when the fee token has the default layout, is the
+	// Pedersen hash balLo derives from, which the token's own code
+	// computes again: it is handed to the transaction's pedersen
+	// builtin (starknet.Executor.Hashes) instead.
+	balHash     asm.Felt
+	acl         map[loc]uint8 // nil: no access list; aclRead or aclWrite
+	independent bool
 }
 
 const (
@@ -60,7 +65,14 @@ func (c *Config) prepare(b *Block, workers int) []prepared {
 	parallel.For(len(b.Txs), workers, func(i int) {
 		tx := b.Txs[i]
 		ps[i].hash = tx.Hash(chain)
-		ps[i].balLo, ps[i].balHi = c.balanceKeys(tx.Sender)
+		if c.BalanceKey == nil {
+			ps[i].balHash = erc20BalanceHash(tx.Sender)
+			ps[i].balLo = state.NormalizeAddress(ps[i].balHash)
+			one := asm.One()
+			ps[i].balHi.Add(&ps[i].balLo, &one)
+		} else {
+			ps[i].balLo, ps[i].balHi = c.balanceKeys(tx.Sender)
+		}
 		if tx.Type == Invoke && tx.Access != nil {
 			ps[i].acl = aclSet(tx.Access)
 		}
@@ -186,6 +198,9 @@ func (c *Config) runWith(st starknet.State, b *Block, tx *Tx, p *prepared, engin
 	ex.BuiltinCosts = c.BuiltinCosts
 	ex.MaxSteps = c.MaxSteps
 	ex.Engine = engine
+	if c.BalanceKey == nil {
+		ex.Hashes.Add(balancesVar, tx.Sender, p.balHash)
+	}
 	t := &txRun{cfg: c, st: st, ex: ex, tx: tx, p: p, r: r, credit: credit}
 	var err error
 	switch tx.Type {

@@ -117,6 +117,10 @@ type Executor struct {
 	Engine string
 	// JIT adds up the JIT's work over the calls, inner calls included.
 	JIT jit.Stats
+	// Hashes is where the calls' pedersen builtins remember their
+	// hashes (a transaction hashes the same storage addresses several
+	// times); NewExecutor gives each executor its own, nil goes without.
+	Hashes *vm.HashMemo
 
 	prof               *profiler
 	nEvents, nMessages int
@@ -133,7 +137,8 @@ type frame struct {
 
 // NewExecutor returns an executor for one transaction over st.
 func NewExecutor(st State, block BlockInfo, tx TxInfo) *Executor {
-	return &Executor{State: st, Block: block, Tx: tx, ChainID: ChainIDGoerli, SyscallCounts: map[string]int{}}
+	return &Executor{State: st, Block: block, Tx: tx, ChainID: ChainIDGoerli, SyscallCounts: map[string]int{},
+		Hashes: new(vm.HashMemo)}
 }
 
 // stepsUsed is the steps the transaction has run so far, the running calls
@@ -307,6 +312,13 @@ func (e *Executor) execute(c Call) (*CallInfo, error) {
 		// Nothing of the run outlives the call (results are copied out of
 		// its memory); a profile keeps the runner.
 		defer r.Release()
+	}
+	if e.Hashes != nil {
+		for _, b := range r.Builtins() {
+			if p, ok := b.(*vm.PedersenBuiltin); ok {
+				p.Memo = e.Hashes
+			}
+		}
 	}
 	m := r.State.Mem
 	gas := c.InitialGas - EntryPointInitialBudget

@@ -7,6 +7,8 @@ import "github.com/cairn-vm/cairn/asm"
 type PedersenBuiltin struct {
 	builtinBase
 	def BuiltinDef
+	// Memo, when set, serves hashes its runs computed before.
+	Memo *HashMemo
 }
 
 func newPedersenBuiltin(def *BuiltinDef, included bool) *PedersenBuiltin {
@@ -46,6 +48,9 @@ func (b *PedersenBuiltin) compute(m *Memory, addr Relocatable) (Value, bool, err
 	if !y.IsFelt() {
 		return Value{}, false, builtinErr(b.name, addr.Add(-1), ErrBuiltinInput,
 			"%s builtin: Expected integer at address %s. Got: %s.", b.name, addr.Add(-1), y)
+	}
+	if b.Memo != nil {
+		return FeltValue(b.Memo.Pedersen(x.FeltRef(), y.FeltRef())), true, nil
 	}
 	return FeltValue(asm.Pedersen(x.FeltRef(), y.FeltRef())), true, nil
 }
