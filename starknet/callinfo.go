@@ -2,7 +2,6 @@ package starknet
 
 import (
 	"fmt"
-	"maps"
 	"math/big"
 	"slices"
 	"strings"
@@ -122,8 +121,19 @@ type CallInfo struct {
 
 // sortedKeys returns the keys of a set of felts, sorted by hex string.
 func sortedKeys(set map[asm.Felt]struct{}) []asm.Felt {
-	keys := slices.Collect(maps.Keys(set))
-	slices.SortFunc(keys, func(a, b asm.Felt) int { return strings.Compare(a.Hex(), b.Hex()) })
+	type keyed struct {
+		k   asm.Felt
+		hex string
+	}
+	ks := make([]keyed, 0, len(set))
+	for k := range set {
+		ks = append(ks, keyed{k, k.Hex()}) // once per key, not per comparison
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.hex, b.hex) })
+	keys := make([]asm.Felt, len(ks))
+	for i := range ks {
+		keys[i] = ks[i].k
+	}
 	return keys
 }
 
