@@ -1,6 +1,10 @@
 package vm
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
 
 // A contract call builds a Memory of a dozen small segments (calldata,
 // builtin cost table, syscalls, each builtin) and drops it a few hundred
@@ -16,7 +20,17 @@ const (
 	poolClasses  = 9 // 64 .. 16384 cells (640 KiB)
 )
 
-var cellPools [poolClasses]sync.Pool // *[]Value, cleared
+// cellPools holds cleared arrays by class. A plain bounded free list
+// rather than a sync.Pool: the collector empties a sync.Pool every other
+// cycle, and a sequencer's allocation rate runs a cycle every few
+// milliseconds, which left half the requests missing.
+var cellPools [poolClasses]struct {
+	mu   sync.Mutex
+	free [][]Value
+}
+
+// poolBytes bounds what each class keeps.
+const poolBytes = 8 << 20
 
 // poolClass returns the size class of an array of at least n cells, if one
 // is that large.
@@ -33,9 +47,16 @@ func poolClass(n int) (int, bool) {
 
 // pooledCells returns a cleared array of class c.
 func pooledCells(c int) []Value {
-	if p, ok := cellPools[c].Get().(*[]Value); ok {
-		return *p
+	p := &cellPools[c]
+	p.mu.Lock()
+	if n := len(p.free); n > 0 {
+		cells := p.free[n-1]
+		p.free[n-1] = nil
+		p.free = p.free[:n-1]
+		p.mu.Unlock()
+		return cells
 	}
+	p.mu.Unlock()
 	return make([]Value, minPoolCells<<c)
 }
 
@@ -50,8 +71,14 @@ func recycleCells(cells []Value) {
 	if !ok || minPoolCells<<c != n {
 		return
 	}
+	p := &cellPools[c]
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if (len(p.free)+1)*n*int(unsafe.Sizeof(Value{})) > poolBytes {
+		return
+	}
 	clear(cells)
-	cellPools[c].Put(&cells)
+	p.free = append(p.free, cells)
 }
 
 // recyclePages hands the heap arrays of every segment to the pools.
@@ -65,6 +92,35 @@ func (m *Memory) recyclePages() {
 				recycleCells(pg)
 			}
 			s.pages = nil
+		}
+	}
+}
+
+// SizeHints remembers, per real segment index, how many cells the
+// segment's first page had when a memory was released, so that the next
+// run of the same code (FunctionRunner of one CodeImage) starts each
+// segment at that size. Safe for concurrent use.
+type SizeHints struct {
+	cells [sizeHintSegments]atomic.Int32
+}
+
+const sizeHintSegments = 32
+
+func (h *SizeHints) get(seg int) int {
+	if seg < 0 || seg >= sizeHintSegments {
+		return 0
+	}
+	return min(int(h.cells[seg].Load()), minPoolCells<<(poolClasses-1))
+}
+
+// remember records the first-page sizes of m's real segments.
+func (h *SizeHints) remember(m *Memory) {
+	for i, s := range m.segs {
+		if i >= sizeHintSegments {
+			break
+		}
+		if len(s.pages) > 0 {
+			h.cells[i].Store(int32(min(len(s.pages[0]), pageCells)))
 		}
 	}
 }

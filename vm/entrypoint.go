@@ -119,6 +119,7 @@ func NewFunctionRunner(code []asm.Felt, entry []string) (*FunctionRunner, error)
 type CodeImage struct {
 	cells []Value
 	pages sync.Pool // *[]Value: the image marked accessed, then loadSlack unknown cells
+	sizes SizeHints // where the last call's segments ended up
 }
 
 // NewCodeImage prepares code for NewFunctionRunnerImage.
@@ -153,6 +154,7 @@ func NewFunctionRunnerImage(img *CodeImage, entry []string) (*FunctionRunner, er
 		return nil, err
 	}
 	st := &State{Mem: NewMemory(), Scopes: []map[string]any{{}}}
+	st.Mem.sizes = &img.sizes
 	r := &FunctionRunner{State: st, codeLen: len(code), progLen: len(code)}
 	m := st.Mem
 	r.ProgramBase = m.AddSegment()
@@ -192,6 +194,9 @@ func (r *FunctionRunner) EntryBuiltins() []Builtin { return r.entry }
 // afterwards. The page goes back only if it is still the program
 // segment's (an engine that moved the memory elsewhere keeps its own).
 func (r *FunctionRunner) Release() {
+	if r.img != nil && r.State.Mem.space == nil {
+		r.img.sizes.remember(r.State.Mem)
+	}
 	defer r.State.Mem.Release()
 	if r.page == nil {
 		return

@@ -83,6 +83,7 @@ type Memory struct {
 
 	arena *cellArena // large cell arrays outside the Go heap (cells_linux.go)
 	space CellSpace  // where new cell arrays come from, when one is attached
+	sizes *SizeHints // first-page sizes to start real segments at
 }
 
 const defaultMaxCells = 1 << 31
@@ -244,6 +245,11 @@ func (m *Memory) grow(s *segment, off int) error {
 	if off < pageCells {
 		first := s.pages[0]
 		n := max(64, 2*len(first))
+		if first == nil && m.sizes != nil {
+			// Straight to the size this segment reached last time, instead
+			// of doubling up to it through arrays thrown away.
+			n = max(n, m.sizes.get(s.index))
+		}
 		for n <= off {
 			n *= 2
 		}
