@@ -29,8 +29,8 @@ var cellPools [poolClasses]struct {
 	free [][]Value
 }
 
-// poolBytes bounds what each class keeps.
-const poolBytes = 8 << 20
+// poolBytes bounds what each class keeps (36 MiB in all at most).
+const poolBytes = 4 << 20
 
 // poolClass returns the size class of an array of at least n cells, if one
 // is that large.
