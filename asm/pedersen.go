@@ -160,7 +160,11 @@ func pedersenAccumulate(acc *pedersenAcc, t *pedersenTables, k int, x *Felt) boo
 // builds the window tables (see PedersenPrecompute).
 func Pedersen(a, b *Felt) Felt {
 	PedersenPrecompute()
-	t := pedersenTbl
+	return pedersenWith(pedersenTbl, a, b)
+}
+
+// pedersenWith is Pedersen on the tables t.
+func pedersenWith(t *pedersenTables, a, b *Felt) Felt {
 	acc := pedersenAcc{x: pedersenShift.X, y: pedersenShift.Y}
 	acc.zz.SetOne()
 	acc.zzz.SetOne()

@@ -30,7 +30,7 @@ func randUpdates(r *rand.Rand, n int) []Update {
 // into an empty trie, and into one that already holds 10,000 leaves (half
 // of the batch overwrites existing keys).
 func BenchmarkTrieUpdate1000(b *testing.B) {
-	asm.PedersenPrecompute()
+	asm.PedersenBatchPrecompute()
 	r := rand.New(rand.NewPCG(1, 1))
 	batch := randUpdates(r, 1000)
 	b.Run("empty", func(b *testing.B) {
@@ -68,7 +68,7 @@ func BenchmarkTrieUpdate1000(b *testing.B) {
 // nonces, 40 other contracts with 10 writes each, 5 deployments with 3
 // writes each, 2 declared classes: 815 storage writes in 146 contracts.
 func BenchmarkStateApplyBlock(b *testing.B) {
-	asm.PedersenPrecompute()
+	asm.PedersenBatchPrecompute()
 	r := rand.New(rand.NewPCG(2, 2))
 	s := NewState(NewMemoryStore(), NewMemoryStore())
 	token := randKey(r)
@@ -133,6 +133,61 @@ func BenchmarkStateApplyBlock(b *testing.B) {
 		c := *s // each iteration starts from the same state
 		c.preimages = maps.Clone(s.preimages)
 		b.StartTimer()
+		if _, err := c.Apply(&block); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// transferGenesis returns a state like the sequencer benchmark's genesis:
+// n accounts with a class and a public-key cell, a fee token holding a
+// balance for each, and the block of n transfers over it: every account
+// sends once (its nonce) and receives once (its balance), and the
+// sequencer's balance takes the fees.
+func transferGenesis(b *testing.B, n int) (*State, state.Diff) {
+	r := rand.New(rand.NewPCG(5, 5))
+	s := NewState(NewMemoryStore(), NewMemoryStore())
+	token, sequencer, class := randKey(r), randKey(r), randKey(r)
+	accounts := make([]asm.Felt, n)
+	balances := make([]asm.Felt, n) // storage keys in the token
+	var genesis state.Diff
+	tokenCells := state.ContractStorageDiff{Address: token}
+	for i := range accounts {
+		accounts[i], balances[i] = randKey(r), randKey(r)
+		genesis.DeployedContracts = append(genesis.DeployedContracts, state.DeployedContract{Address: accounts[i], ClassHash: class})
+		genesis.StorageDiffs = append(genesis.StorageDiffs, state.ContractStorageDiff{Address: accounts[i],
+			StorageEntries: []state.StorageEntry{{Key: randKey(r), Value: randValue(r)}}})
+		tokenCells.StorageEntries = append(tokenCells.StorageEntries, state.StorageEntry{Key: balances[i], Value: randValue(r)})
+	}
+	seqBalance := randKey(r)
+	tokenCells.StorageEntries = append(tokenCells.StorageEntries, state.StorageEntry{Key: seqBalance, Value: randValue(r)})
+	genesis.StorageDiffs = append(genesis.StorageDiffs, tokenCells)
+	genesis.DeployedContracts = append(genesis.DeployedContracts,
+		state.DeployedContract{Address: token, ClassHash: randKey(r)}, state.DeployedContract{Address: sequencer, ClassHash: class})
+	genesis.DeclaredClasses = append(genesis.DeclaredClasses, state.DeclaredClass{ClassHash: class, CompiledClassHash: randValue(r)})
+	if _, err := s.Apply(&genesis); err != nil {
+		b.Fatal(err)
+	}
+
+	var block state.Diff
+	writes := state.ContractStorageDiff{Address: token}
+	for i := range accounts {
+		block.Nonces = append(block.Nonces, state.NonceUpdate{ContractAddress: accounts[i], Nonce: asm.FeltFromUint64(1)})
+		writes.StorageEntries = append(writes.StorageEntries, state.StorageEntry{Key: balances[i], Value: randValue(r)})
+	}
+	writes.StorageEntries = append(writes.StorageEntries, state.StorageEntry{Key: seqBalance, Value: randValue(r)})
+	block.StorageDiffs = append(block.StorageDiffs, writes)
+	return s, block
+}
+
+// BenchmarkStateApplyTransfers2000 is the commitment of a block of 2,000
+// transfers between 2,000 accounts (2,001 fee-token writes, 2,000 nonces),
+// each iteration on a clone of the same state, as the sequencer does.
+func BenchmarkStateApplyTransfers2000(b *testing.B) {
+	asm.PedersenBatchPrecompute()
+	s, block := transferGenesis(b, 2000)
+	for b.Loop() {
+		c := s.Clone()
 		if _, err := c.Apply(&block); err != nil {
 			b.Fatal(err)
 		}

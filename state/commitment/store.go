@@ -12,13 +12,20 @@ import (
 // identical subtrees (equal storage in two contracts, say) are kept once.
 // Reclaiming the nodes of old roots is left to the store.
 //
+// Besides trie nodes, a [State] files two kinds of records through Put:
+// the three binary nodes of each contract leaf's hash chain (true Pedersen
+// nodes, whose hash is their key) and, under each global root with a class
+// trie, the pair of tries' roots (a Node whose key is not its hash); see
+// [OpenState]. A store keeps them like any node.
+//
 // Put may be called again for a node already held; it must keep the node.
-// Both methods must be safe for concurrent use: [State.Apply] updates
+// Both methods must be safe for concurrent use: [State.Apply] reads
 // contracts' storage tries in parallel over one store.
 type NodeStore interface {
 	// Node returns the node filed under hash, and whether there is one.
 	Node(hash asm.Felt) (Node, bool, error)
-	// Put files n under hash (n's hash under the trie's hash function).
+	// Put files n under hash (n's hash under the trie's hash function, but
+	// for a State's roots records).
 	Put(hash asm.Felt, n Node) error
 }
 

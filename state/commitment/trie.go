@@ -114,11 +114,17 @@ func (t *Trie) load(h asm.Felt, d int) (Node, error) {
 	return n, nil
 }
 
-// entry is an update with its key as bits.
+// entry is an update with its key as bits. Its value is either known, or
+// (p set) the hash of a pending node, which is never 0.
 type entry struct {
 	key   path
 	value asm.Felt
+	p     *pending
+	seq   int32 // the update's place in its batch
 }
+
+// zero reports whether e deletes its key.
+func (e *entry) zero() bool { return e.p == nil && e.value.IsZero() }
 
 // Update applies a batch of updates and returns the new root. Only the
 // paths to updated keys are rebuilt and rehashed, each node once per batch
@@ -131,18 +137,49 @@ func (t *Trie) Update(batch []Update) (asm.Felt, error) {
 	if len(batch) == 0 {
 		return t.root, nil
 	}
+	h := newHasher(t.hash)
+	root, p, err := t.stage(batch, h)
+	if err != nil {
+		return t.root, err
+	}
+	if p != nil {
+		if err := hashAll(t.store, h); err != nil {
+			return t.root, err
+		}
+		root = p.hash
+	}
+	t.root = root
+	return root, nil
+}
+
+// stage works out the trie that batch makes, without hashing: the new
+// nodes are pending in h, and the new root is returned either as a hash
+// (when no node is new) or as the pending node that will have it. The trie
+// itself is not changed; hashAll and setting the root complete the update.
+func (t *Trie) stage(batch []Update, h *hasher) (asm.Felt, *pending, error) {
 	es := make([]entry, len(batch))
 	for i := range batch {
 		k, err := t.checkKey(&batch[i].Key)
 		if err != nil {
-			return t.root, err
+			return asm.Felt{}, nil, err
 		}
-		es[i] = entry{key: k, value: batch[i].Value}
+		es[i] = entry{key: k, value: batch[i].Value, seq: int32(i)}
 	}
+	return t.stageEntries(es, h)
+}
+
+// stageEntries is stage on entries with checked keys and seq set; it
+// reorders es.
+func (t *Trie) stageEntries(es []entry, h *hasher) (asm.Felt, *pending, error) {
 	// Sorted keys let every subtree's updates be one contiguous run, split
-	// at each binary node by a binary search. Stable, so that the last of
-	// equal keys can win.
-	slices.SortStableFunc(es, func(a, b entry) int { return a.key.cmp(b.key) })
+	// at each binary node by a binary search. Equal keys stay in batch
+	// order (seq), so that the last one can win.
+	slices.SortFunc(es, func(a, b entry) int {
+		if c := a.key.cmp(b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
 	out := es[:0]
 	for i := range es {
 		if len(out) > 0 && out[len(out)-1].key == es[i].key {
@@ -152,17 +189,13 @@ func (t *Trie) Update(batch []Update) (asm.Felt, error) {
 		out = append(out, es[i])
 	}
 
-	u := newUpdater(t)
+	u := newUpdater(t, h)
 	s, err := u.update(0, ref(t.root), out)
 	if err != nil {
-		return t.root, err
+		return asm.Felt{}, nil, err
 	}
-	root, err := u.hashOf(&s)
-	if err != nil {
-		return t.root, err
-	}
-	t.root = root
-	return root, nil
+	root, p := u.hashOf(&s)
+	return root, p, nil
 }
 
 // splitAt returns the index of the first entry whose bit i is 1; entries

@@ -15,6 +15,10 @@ import (
 // itself. Edges are only hashed (and stored) once they end up under a
 // binary node or at the root, so an edge that shrinks or grows several
 // times during a batch costs one hash.
+//
+// The update itself computes no hash: the nodes it makes are [pending]
+// nodes of a [hasher], which hashes them afterwards level by level, every
+// node of a level in one batch (see hasher.go).
 
 type subKind uint8
 
@@ -31,6 +35,10 @@ type sub struct {
 	length int
 	path   path
 	bottom asm.Felt
+	// p, when set, is the pending node (made by this batch, not hashed
+	// yet) whose hash bottom stands for: a binary node, or a leaf whose
+	// value is itself still to be hashed
+	p *pending
 	// children of a subBinary read from the store (not kept for binary
 	// nodes made by the batch: the batch never visits those again)
 	left, right asm.Felt
@@ -45,25 +53,26 @@ func ref(h asm.Felt) sub {
 
 // same reports whether a and b are the same resolved subtree.
 func same(a, b *sub) bool {
-	return a.kind == b.kind && a.length == b.length && a.path == b.path && a.bottom == b.bottom
+	return a.kind == b.kind && a.length == b.length && a.path == b.path && a.bottom == b.bottom && a.p == b.p
 }
 
 type updater struct {
 	t *Trie
+	h *hasher
 	// spare is how many more goroutines the batch may start; see pair.
-	spare atomic.Int32
+	spare *atomic.Int32
 }
 
-func newUpdater(t *Trie) *updater {
-	u := &updater{t: t}
+func newUpdater(t *Trie, h *hasher) *updater {
+	u := &updater{t: t, h: h, spare: new(atomic.Int32)}
 	u.spare.Store(int32(runtime.GOMAXPROCS(0) - 1))
 	return u
 }
 
 // parallelMin is the number of updates on each side of a binary node from
-// which the two sides are worth a goroutine: hashing is nearly all of the
-// work, and a few dozen hashes outweigh starting one.
-const parallelMin = 32
+// which the two sides are worth a goroutine: walking down to a leaf costs
+// a few store reads, and a goroutine about as much as a few such walks.
+const parallelMin = 64
 
 // task is the computation of one child of a binary node: update the
 // subtree s at depth d by es, or (build) make a new subtree of es.
@@ -83,20 +92,17 @@ func (u *updater) run(t *task) (sub, error) {
 
 // pair computes the two children of a binary node, on two goroutines when
 // both have enough updates and the batch has a spare goroutine (the store
-// is safe for concurrent use). Tasks are values rather than closures so
+// is safe for concurrent use); the second goroutine's nodes go to a hasher
+// of its own, forked from u's. Tasks are values rather than closures so
 // that the sequential case, nearly every node, allocates nothing.
 func (u *updater) pair(a, b task) (left, right sub, err error) {
 	if min(len(a.es), len(b.es)) >= parallelMin {
 		if u.spare.Add(-1) >= 0 {
-			bb := b
+			ub := &updater{t: u.t, h: u.h.fork(), spare: u.spare}
 			var r sub
 			var rerr error
 			var wg sync.WaitGroup
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				r, rerr = u.run(&bb)
-			}()
+			wg.Go(func() { r, rerr = ub.run(&b) })
 			left, err = u.run(&a)
 			wg.Wait()
 			u.spare.Add(1)
@@ -151,10 +157,10 @@ func (u *updater) update(d int, s sub, es []entry) (sub, error) {
 		return s, nil // unchanged: keep the hash instead of the resolved form
 	}
 	if d == u.t.height { // a leaf's place: es is the one update of this key
-		if es[0].value.IsZero() {
+		if es[0].zero() {
 			return sub{}, nil
 		}
-		return sub{kind: subLeaf, bottom: es[0].value}, nil
+		return sub{kind: subLeaf, bottom: es[0].value, p: es[0].p}, nil
 	}
 	switch s.kind {
 	case subEdge:
@@ -164,6 +170,9 @@ func (u *updater) update(d int, s sub, es []entry) (sub, error) {
 		left, right, err := u.pair(task{d: d + 1, s: ref(s.left), es: es[:i]}, task{d: d + 1, s: ref(s.right), es: es[i:]})
 		if err != nil {
 			return sub{}, err
+		}
+		if left.kind == subRef && left.bottom == s.left && right.kind == subRef && right.bottom == s.right {
+			return s, nil // both children unchanged
 		}
 		return u.combine(d+1, left, right)
 	default: // subEmpty (a subLeaf only occurs at the leaves' depth)
@@ -212,10 +221,10 @@ func (u *updater) updateEdge(d int, s sub, es []entry) (sub, error) {
 
 // build returns the subtree at depth d holding the nonzero values of es.
 func (u *updater) build(d int, es []entry) (sub, error) {
-	for len(es) > 0 && es[0].value.IsZero() { // deleting what is not there
+	for len(es) > 0 && es[0].zero() { // deleting what is not there
 		es = es[1:]
 	}
-	for len(es) > 0 && es[len(es)-1].value.IsZero() {
+	for len(es) > 0 && es[len(es)-1].zero() {
 		es = es[:len(es)-1]
 	}
 	rem := u.t.height - d
@@ -223,9 +232,9 @@ func (u *updater) build(d int, es []entry) (sub, error) {
 	case len(es) == 0:
 		return sub{}, nil
 	case len(es) == 1 && rem == 0:
-		return sub{kind: subLeaf, bottom: es[0].value}, nil
+		return sub{kind: subLeaf, bottom: es[0].value, p: es[0].p}, nil
 	case len(es) == 1:
-		return sub{kind: subEdge, length: rem, path: es[0].key.low(rem), bottom: es[0].value}, nil
+		return sub{kind: subEdge, length: rem, path: es[0].key.low(rem), bottom: es[0].value, p: es[0].p}, nil
 	}
 	// Keys are distinct, so they part somewhere above the leaves: skip the
 	// levels they share and put a binary node where they part.
@@ -254,20 +263,9 @@ func (u *updater) combine(cd int, left, right sub) (sub, error) {
 	case right.kind == subEmpty:
 		return u.prepend(path{}, 1, cd, left)
 	}
-	hl, err := u.hashOf(&left)
-	if err != nil {
-		return sub{}, err
-	}
-	hr, err := u.hashOf(&right)
-	if err != nil {
-		return sub{}, err
-	}
-	n := BinaryNode(hl, hr)
-	h := n.Hash(u.t.hash)
-	if err := u.t.store.Put(h, n); err != nil {
-		return sub{}, err
-	}
-	return sub{kind: subBinary, bottom: h}, nil
+	hl, pl := u.hashOf(&left)
+	hr, pr := u.hashOf(&right)
+	return sub{kind: subBinary, p: u.h.node(BinaryNode(hl, hr), pl, pr)}, nil
 }
 
 // prepend returns the subtree reached from m bits (p) above s, where s is
@@ -278,18 +276,16 @@ func (u *updater) prepend(p path, m, sd int, s sub) (sub, error) {
 		return s, err
 	}
 	if s.kind != subEdge {
-		return sub{kind: subEdge, length: m, path: p, bottom: s.bottom}, nil
+		return sub{kind: subEdge, length: m, path: p, bottom: s.bottom, p: s.p}, nil
 	}
-	return sub{kind: subEdge, length: m + s.length, path: p.shl(s.length).or(s.path), bottom: s.bottom}, nil
+	return sub{kind: subEdge, length: m + s.length, path: p.shl(s.length).or(s.path), bottom: s.bottom, p: s.p}, nil
 }
 
-// hashOf returns the hash of s, storing s first when it is an edge not yet
-// stored.
-func (u *updater) hashOf(s *sub) (asm.Felt, error) {
+// hashOf returns the hash of s: a known hash, or the pending node that
+// will have it. An edge becomes a pending node here, once it is final.
+func (u *updater) hashOf(s *sub) (asm.Felt, *pending) {
 	if s.kind != subEdge {
-		return s.bottom, nil // zero for subEmpty
+		return s.bottom, s.p // zero for subEmpty
 	}
-	n := EdgeNode(s.bottom, s.path.felt(), uint8(s.length))
-	h := n.Hash(u.t.hash)
-	return h, u.t.store.Put(h, n)
+	return asm.Felt{}, u.h.node(EdgeNode(s.bottom, s.path.felt(), uint8(s.length)), s.p, nil)
 }
