@@ -52,4 +52,25 @@
 // the schedule. A declared transaction that conflicts with no other declared
 // transaction of the block is "independent" and gets
 // [Config.AccessListDiscount] percent off its fee, in every executor.
+//
+// # The node
+//
+// [Node] is the sequencer loop over a directory: a [Mempool] ordered per
+// account by nonce, a [Builder] that cuts blocks at [Limits] (transactions,
+// Cairo steps, state-diff entries), any Executor, the flat state and trie
+// nodes in state/store and the journal of accepted transactions
+// (sequencer/journal). [Node.Submit] returns once the transaction is durable
+// in the journal; [Node.ProduceBlock] executes the next block, commits it to
+// the store atomically with its diff and root, and then drops its
+// transactions from the journal. [Open] on an existing directory reopens
+// the state at the stored head (commitment.OpenState) and puts the journaled
+// transactions that no committed block holds back into the mempool, so that
+// killing the process at any point loses no acknowledged transaction and
+// the state root is that of a run without the crash.
+//
+// # Differential checking
+//
+// With [Config.Differential], a share of the transactions also runs with
+// the interpreter; its result is kept and a difference from the chosen
+// engine's is reported in [Receipt.Divergence].
 package sequencer
