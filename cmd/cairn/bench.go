@@ -9,8 +9,11 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/cairn-vm/cairn/asm"
 	"github.com/cairn-vm/cairn/internal/corpusdir"
 	"github.com/cairn-vm/cairn/sequencer"
 	"github.com/cairn-vm/cairn/sequencer/workload"
@@ -19,7 +22,7 @@ import (
 // cmdBench runs a benchmark: cairn bench sequencer [flags].
 func cmdBench(args []string) error {
 	if len(args) == 0 || args[0] != "sequencer" {
-		fmt.Fprintln(os.Stderr, "usage: cairn bench sequencer --txs N --contention low|high|full [--workers N] [--validate] [--executors serial,blockstm,accesslist] [--hints] [--rounds N] [--engine interp|jit|auto] [--differential F] [--cpuprofile F]")
+		fmt.Fprintln(os.Stderr, "usage: cairn bench sequencer --txs N --contention low|high|full [--workers N] [--validate] [--executors serial,blockstm,accesslist] [--hints] [--rounds N] [--engine interp|jit|auto] [--differential F] [--node DIR [--node-block N] [--node-executor E]] [--cpuprofile F]")
 		return exitError(2)
 	}
 	return benchSequencer(args[1:])
@@ -42,6 +45,9 @@ func benchSequencer(args []string) error {
 		hints      = fs.Bool("hints", false, "give blockstm the declared access lists as scheduling hints (accesslist always uses them)")
 		rounds     = fs.Int("rounds", 1, "run each executor this many times and report its fastest run (the machine is shared and noisy)")
 		cpuprofile = fs.String("cpuprofile", "", "write a CPU profile of the timed runs to this file")
+		nodeDir    = fs.String("node", "", "also run the transfers through a crash-safe node in this fresh directory: journal, mempool, blocks, store")
+		nodeBlock  = fs.Int("node-block", 500, "transactions per node block (with --node)")
+		nodeExec   = fs.String("node-executor", "accesslist", "the node's executor (with --node)")
 	)
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return exitError(2)
@@ -186,6 +192,84 @@ func benchSequencer(args []string) error {
 	}
 	if !same {
 		return errors.New("the executors' state roots differ")
+	}
+	if *nodeDir != "" {
+		ex, _, err := makeExec(*nodeExec)
+		if err != nil {
+			return err
+		}
+		if len(results) == 0 {
+			return errors.New("--node needs an executor run to compare its root with")
+		}
+		want := results[0].res.Root
+		return benchNode(*nodeDir, w, b, ex, *nodeBlock, want, progress)
+	}
+	return nil
+}
+
+// benchNode submits the block's transactions to a node in a fresh
+// directory (each durable in the journal before Submit returns; they are
+// submitted from many goroutines, as clients would, so that appends share
+// fsyncs), then has it produce blocks of blockSize until its mempool is
+// empty, each committed to the store. The transfers commute, so the final
+// root must be the executors' root of the same transactions in one block.
+func benchNode(dir string, w *workload.World, b *sequencer.Block, ex sequencer.Executor, blockSize int, want asm.Felt,
+	progress func(string, ...any)) error {
+	if blockSize <= 0 {
+		return errors.New("--node-block must be positive")
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return fmt.Errorf("--node %s: the directory is not empty", dir)
+	}
+	progress("opening a node in %s...", dir)
+	node, err := sequencer.Open(dir, sequencer.NodeOptions{Config: w.Config, Executor: ex, Genesis: w.NodeGenesis(),
+		SequencerAddress: b.SequencerAddress, Limits: sequencer.Limits{MaxTxs: blockSize}})
+	if err != nil {
+		return err
+	}
+	defer node.Close()
+	progress("submitting %d transactions...", len(b.Txs))
+	start := time.Now()
+	var next atomic.Int64
+	errs := make(chan error, 64)
+	var wg sync.WaitGroup
+	for range 64 {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(b.Txs) {
+					return
+				}
+				if _, err := node.Submit(b.Txs[i]); err != nil {
+					errs <- fmt.Errorf("submit %d: %w", i, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return err
+	}
+	submitSecs := time.Since(start).Seconds()
+	progress("producing blocks of %d...", blockSize)
+	start = time.Now()
+	blocks, err := node.Drain(context.Background())
+	if err != nil {
+		return err
+	}
+	blockSecs := time.Since(start).Seconds()
+	head, root, err := node.Head()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "\r\033[Knode       submitted %d in %.3fs (%.0f tx/s, durable), %d blocks to head %d in %.3fs (%.0f tx/s, committed to the store)\n",
+		len(b.Txs), submitSecs, float64(len(b.Txs))/submitSecs, blocks, head, blockSecs, float64(len(b.Txs))/blockSecs)
+	fmt.Printf("node executor=%s blocks=%d submit_tps=%.0f block_tps=%.0f root=%s\n", ex.Name(), blocks,
+		float64(len(b.Txs))/submitSecs, float64(len(b.Txs))/blockSecs, root.Hex())
+	if root != want {
+		return fmt.Errorf("the node's state root %s differs from the executors' %s", root.Hex(), want.Hex())
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 
 	"github.com/cairn-vm/cairn/asm"
@@ -54,20 +55,34 @@ type World struct {
 	Validate  bool
 	// AccountClass is the accounts' class hash.
 	AccountClass asm.Felt
+
+	genesisDiff state.Diff
+	classJSON   map[asm.Felt][]byte
+}
+
+// NodeGenesis returns the genesis as a sequencer.Node commits it (block 0
+// of a fresh directory): the diff the world's genesis made over the empty
+// state, and the CASM JSON of the classes it declares.
+func (w *World) NodeGenesis() *sequencer.GenesisState {
+	return &sequencer.GenesisState{Diff: w.genesisDiff, Classes: w.classJSON}
 }
 
 // ErrCorpus is wrapped by the error of a class that cannot be loaded.
 var ErrCorpus = errors.New("workload: corpus class")
 
-func loadClass(corpus, name string) (*class.Class, error) {
-	cl, err := class.Load(filepath.Join(corpus, "casm", name))
+func loadClass(corpus, name string) (*class.Class, []byte, error) {
+	js, err := os.ReadFile(filepath.Join(corpus, "casm", name))
 	if err != nil {
-		return nil, fmt.Errorf("%w %s: %w", ErrCorpus, name, err)
+		return nil, nil, fmt.Errorf("%w %s: %w", ErrCorpus, name, err)
+	}
+	cl, err := class.Parse(js)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w %s: %w", ErrCorpus, name, err)
 	}
 	if err := starknet.PrepareClass(cl); err != nil {
-		return nil, fmt.Errorf("%w %s: %w", ErrCorpus, name, err)
+		return nil, nil, fmt.Errorf("%w %s: %w", ErrCorpus, name, err)
 	}
-	return cl, nil
+	return cl, js, nil
 }
 
 // Classes of the corpus the workload uses.
@@ -79,7 +94,7 @@ const (
 
 // New builds the world.
 func New(o Options) (*World, error) {
-	erc20, err := loadClass(o.Corpus, ERC20Class)
+	erc20, ercJSON, err := loadClass(o.Corpus, ERC20Class)
 	if err != nil {
 		return nil, err
 	}
@@ -87,12 +102,13 @@ func New(o Options) (*World, error) {
 	if o.Validate {
 		accName = SignedAccountClass
 	}
-	acc, err := loadClass(o.Corpus, accName)
+	acc, accJSON, err := loadClass(o.Corpus, accName)
 	if err != nil {
 		return nil, err
 	}
 	w := &World{Sequencer: asm.FeltFromUint64(0x5e9), Validate: o.Validate}
 	ercHash, accHash := erc20.CompiledClassHash(), acc.CompiledClassHash()
+	w.classJSON = map[asm.Felt][]byte{ercHash: ercJSON, accHash: accJSON}
 	w.AccountClass = accHash
 	ctor := []asm.Felt{shortString("TOKEN"), shortString("TKN"), asm.FeltFromUint64(18),
 		asm.FeltFromUint64(o.Balance), {}, asm.FeltFromUint64(0x7ea5)}
@@ -135,8 +151,11 @@ func New(o Options) (*World, error) {
 			}
 		}
 		if o.Setup != nil {
-			return o.Setup(st)
+			if err := o.Setup(st); err != nil {
+				return err
+			}
 		}
+		w.genesisDiff = st.Diff()
 		return nil
 	})
 	if err != nil {
