@@ -11,16 +11,21 @@ import (
 // The auto engine's policy. A run starts in the interpreter while its code
 // compiles in the background, so that a short run never waits for (or
 // pays) a compilation. Past autoWarmup steps it times the interpreter over
-// a chunk of autoChunk steps, then compiled code (once ready) over the
-// next, and keeps compiled code only if it was faster and handed no more
-// than autoMaxHandback of its steps back (hint-heavy code, where each
-// hand-over costs more than the compiled steps save); otherwise the
+// a chunk of autoChunk steps, then compiled code (once ready; a second
+// tier not compiled yet waits for the verdict) over the next ones, and
+// keeps compiled code unless two chunks in a row were slower (or one
+// clearly slower), or one handed more than autoMaxHandback of its steps
+// back (hint-heavy code, where each hand-over costs more than the
+// compiled steps save); otherwise the
 // interpreter runs the rest, and every later run of that code. Both are
 // exact, so the choice changes the speed only, never a result.
 const (
 	autoWarmup      = 1 << 17
 	autoChunk       = 1 << 20
 	autoMaxHandback = 0.25
+	// A chunk of compiled code this much slower than the interpreter's
+	// decides at once; a smaller difference has to show twice.
+	autoClearlySlower = 1.25
 )
 
 // NewAuto returns an engine that picks, as a run goes, whichever of the
@@ -51,8 +56,11 @@ func (e *Engine) runAuto(st *vm.State, end vm.Relocatable, maxSteps int) error {
 	useJIT := false
 	// interpNs is the interpreter's time per step over a whole chunk past
 	// the warm-up (0 until measured): compiled code takes over only after
-	// it, and keeps the run only if its own first chunk is faster.
+	// it, and keeps the run unless its own chunks are slower twice in a
+	// row (one chunk lasts some milliseconds: a machine that is busy
+	// elsewhere can slow any one of them), or one is clearly slower.
 	interpNs := 0.0
+	strikes := 0
 	warmupEnd := st.Steps + autoWarmup
 	for st.PC != end {
 		chunkEnd := st.Steps + autoChunk
@@ -66,14 +74,25 @@ func (e *Engine) runAuto(st *vm.State, end vm.Relocatable, maxSteps int) error {
 		start, before := time.Now(), st.Steps
 		if useJIT {
 			handed := e.Stats.SlowSteps + e.Stats.InterpSteps
-			if err := e.run(r, st, end, chunkEnd, !last); err != nil {
+			// A second tier not compiled yet waits for the verdict: its
+			// compile would share the machine with the chunks being
+			// timed, and it is only worth its cost where compiled code
+			// wins anyway.
+			r.holdTier2 = interpNs > 0
+			err := e.run(r, st, end, chunkEnd, !last)
+			r.holdTier2 = false
+			if err != nil {
 				return err
 			}
 			done := st.Steps - before
 			slow := done > 0 && float64(e.Stats.SlowSteps+e.Stats.InterpSteps-handed) > autoMaxHandback*float64(done)
 			if interpNs > 0 && done >= autoChunk/2 {
-				slow = slow || float64(time.Since(start).Nanoseconds())/float64(done) > interpNs
-				interpNs = 0 // decided
+				ratio := float64(time.Since(start).Nanoseconds()) / float64(done) / interpNs
+				if ratio <= 1 {
+					interpNs = 0 // decided
+				} else if strikes++; strikes == 2 || ratio > autoClearlySlower {
+					slow = true
+				}
 			}
 			if slow {
 				// Remembered for later runs of this code: the interpreter

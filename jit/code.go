@@ -48,6 +48,12 @@ type moduleOnce struct {
 	done atomic.Bool
 	mod  wazero.CompiledModule
 	err  error
+	// The second tier (tier2.go): compiled once, for the groups that the
+	// first run to get hot found hot; t2 is nil when it failed.
+	t2Once    sync.Once
+	t2Started atomic.Bool
+	t2Done    atomic.Bool
+	t2        wazero.CompiledModule
 }
 
 // The process finds every live Code by content: loading the same program
@@ -66,6 +72,10 @@ func closeModules(mods *[2]moduleOnce) {
 		m.once.Do(func() {}) // a compile still running finishes first
 		if m.mod != nil {
 			_ = m.mod.Close(context.Background())
+		}
+		m.t2Once.Do(func() {})
+		if m.t2 != nil {
+			_ = m.t2.Close(context.Background())
 		}
 	}
 }
@@ -282,7 +292,7 @@ func (c *Code) binary(trace bool, dir string) ([]byte, error) {
 			return b, nil
 		}
 	}
-	bin, err := compileModule(c.a, trace)
+	bin, err := compileModule(c.a, trace, nil)
 	if err != nil || path == "" {
 		return bin, err
 	}

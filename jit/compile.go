@@ -47,16 +47,22 @@ const (
 	lPCOut        // i32 pc to stop at
 	lT            // i32 scratch
 	lSteps        // i64 steps, at the block's start
+	lN            // i64 scratch
 	numLocals
 )
 
-func groupLocals() []wasm.ValType {
-	t := make([]wasm.ValType, numLocals)
-	for i := range t {
-		t[i] = wasm.I32
+// groupLocals returns the locals allocator of a group function, with the
+// fixed locals above reserved.
+func groupLocals() *feltwasm.Locals {
+	l := feltwasm.NewLocals(0)
+	for i := range numLocals {
+		t := wasm.I32
+		if i == lSteps || i == lN {
+			t = wasm.I64
+		}
+		l.New(t)
 	}
-	t[lSteps] = wasm.I64
-	return t
+	return l
 }
 
 // tempCell is a scratch cell (in the control block's page) where a result
@@ -75,7 +81,7 @@ type compiler struct {
 	a     *analysis
 	h     *helpers
 	trace bool
-	c     wasm.Code
+	c     *wasm.Code
 	lo    int // the group's blocks: [lo, hi)
 	hi    int
 	// labels of the group's open wasm blocks, its dispatch loop, its exit
@@ -94,13 +100,28 @@ type compiler struct {
 	// date only where the block is left (leave) or Go runs a step.
 	ins *instr
 	k   int
+	// inline: the group is the second tier's, its instructions written
+	// out in place (inline.go) instead of helper calls; f writes into c
+	// with pooled scratch locals, failGo turns a status from Go (in lT)
+	// into an exit, marked holds the register cells the current block
+	// has marked accessed so far.
+	inline bool
+	l      *feltwasm.Locals
+	f      *fn
+	failGo wasm.Label
+	marked map[cellKey]bool
+	// The current instruction's dereferenced op1: its segment's flags,
+	// table entry and offset (inlineDeref).
+	derefFlags, derefE, derefO uint32
 }
 
 // compileModule builds the wasm module of a program's analysis: the
 // helpers, a function per group of blocks (a Cairo function, or a slice of
 // a long one), and the driver "run", which calls the group of the block to
-// run next until one returns an exit.
-func compileModule(a *analysis, trace bool) ([]byte, error) {
+// run next until one returns an exit. The groups that hot marks (the
+// second tier's; nil for none) have their instructions written out in
+// place.
+func compileModule(a *analysis, trace bool, hot []bool) ([]byte, error) {
 	m := wasm.NewModule()
 	for i := range numHosts {
 		if _, err := m.AddImport("cairn", hostNames[i], hostSigs[i]); err != nil {
@@ -120,11 +141,16 @@ func compileModule(a *analysis, trace bool) ([]byte, error) {
 	groupSig := wasm.FuncType{Results: []wasm.ValType{wasm.I32}}
 	gfns := make([]wasm.FuncIdx, len(a.ranges))
 	for g, r := range a.ranges {
-		cp := &compiler{a: a, h: h, trace: trace, lo: r[0], hi: r[1]}
+		cp := &compiler{a: a, h: h, trace: trace, lo: r[0], hi: r[1], c: new(wasm.Code), l: groupLocals()}
+		if hot != nil && hot[g] {
+			cp.inline = true
+			cp.f = &fn{c: cp.c, l: cp.l, pooled: true, pool: map[wasm.ValType][]uint32{}, used: map[wasm.ValType]int{}}
+			cp.f.fe = feltwasm.NewEmitter(cp.l.New)
+		}
 		if err := cp.group(); err != nil {
 			return nil, err
 		}
-		if gfns[g], err = m.AddFunction(groupSig, groupLocals(), &cp.c); err != nil {
+		if gfns[g], err = m.AddFunction(groupSig, cp.l.Types(), cp.c); err != nil {
 			return nil, err
 		}
 	}
@@ -199,7 +225,7 @@ func (cp *compiler) ctlStore32(i int, l uint32) {
 // loadRegs reads ap, fp and steps from the control block (on entry, and
 // after Go has run a step that ends a block).
 func (cp *compiler) loadRegs() {
-	c := &cp.c
+	c := cp.c
 	cp.ctlLoad32(ctlAP)
 	c.LocalSet(lAP)
 	cp.ctlLoad32(ctlFP)
@@ -211,7 +237,7 @@ func (cp *compiler) loadRegs() {
 
 // addrs recomputes the cell addresses of ap and fp.
 func (cp *compiler) addrs() {
-	c := &cp.c
+	c := cp.c
 	for _, p := range [][2]uint32{{lAP, lAPA}, {lFP, lFPA}} {
 		c.LocalGet(p[0])
 		c.I32Const(int32(vm.CellBytes))
@@ -233,7 +259,7 @@ func (cp *compiler) storeRegs() {
 }
 
 func (cp *compiler) group() error {
-	c := &cp.c
+	c := cp.c
 	a := cp.a
 	// Entry: registers from the control block; the block to run is in
 	// ctlBlock (one of this group's, as the driver guarantees).
@@ -248,7 +274,9 @@ func (cp *compiler) group() error {
 	//	dyn       continue at the pc in lPCOut: this group's block, another's, or stop
 	//	toDriver  another group's block (in lT): registers out, back to the driver
 	//	exit      stop at lPCOut;  fail: a helper's exit code (complemented) in lT
+	//	failGo    the second tier's: Go's failed status (positive) in lT, complemented, then fail
 	cp.fail = c.Block(wasm.BlockEmpty)
+	cp.failGo = c.Block(wasm.BlockEmpty)
 	cp.exit = c.Block(wasm.BlockEmpty)
 	cp.dispatch = c.Loop(wasm.BlockEmpty)
 	cp.toDriver = c.Block(wasm.BlockEmpty)
@@ -266,7 +294,11 @@ func (cp *compiler) group() error {
 	for i := range n {
 		c.End() // wasm block i
 		cp.cur = cp.lo + i
-		cp.block(&a.blocks[cp.cur])
+		if cp.inline {
+			cp.inlineBlock(&a.blocks[cp.cur])
+		} else {
+			cp.block(&a.blocks[cp.cur])
+		}
 	}
 	// Falling off the group's last block cannot happen: block() ends every
 	// block with a branch.
@@ -307,6 +339,11 @@ func (cp *compiler) group() error {
 	c.I64Store(mem(ctlBase + 8*ctlPC))
 	c.I32Const(^int32(exitStopped))
 	c.Return()
+	c.End() // failGo: Go's status, complemented
+	c.I32Const(-1)
+	c.LocalGet(lT)
+	c.I32Sub()
+	c.LocalSet(lT)
 	c.End() // fail
 	c.LocalGet(lT)
 	c.End()
@@ -359,7 +396,7 @@ func (cp *compiler) goDynamic() { cp.c.BrTo(cp.dyn) }
 func (cp *compiler) dynamicAfterSlow() { cp.c.BrTo(cp.fromGo) }
 
 func (cp *compiler) block(b *block) {
-	c := &cp.c
+	c := cp.c
 	// The run's end, the step limit, the registers' reach: any of them
 	// stops the run here, and Go goes on.
 	c.I32Const(int32(cp.cur))
@@ -391,18 +428,18 @@ func (cp *compiler) block(b *block) {
 // segment's size (the high water of hw, an instruction's fields for the
 // steps before it), the step count and ap.
 func (cp *compiler) leave(hw *instr, k, apDelta int) {
-	c := &cp.c
+	c := cp.c
 	if hw.hasAP {
 		c.LocalGet(lAP)
 		c.I32Const(int32(hw.apHW))
 		c.I32Add()
-		c.Call(cp.h.raise)
+		cp.raise()
 	}
 	if hw.hasFP {
 		c.LocalGet(lFP)
 		c.I32Const(int32(hw.fpHW))
 		c.I32Add()
-		c.Call(cp.h.raise)
+		cp.raise()
 	}
 	if k != 0 {
 		c.LocalGet(lSteps)
@@ -422,6 +459,26 @@ func (cp *compiler) leave(hw *instr, k, apDelta int) {
 	}
 }
 
+// raise raises the execution segment's size to at least the i32 on the
+// stack: a helper call, or in place in the second tier.
+func (cp *compiler) raise() {
+	c := cp.c
+	if !cp.inline {
+		c.Call(cp.h.raise)
+		return
+	}
+	c.I64ExtendI32S()
+	c.LocalTee(lN)
+	c.I32Const(0)
+	c.I64Load(mem(ctlBase + 8*ctlExecSize))
+	c.I64GtS()
+	c.If(wasm.BlockEmpty)
+	c.I32Const(0)
+	c.LocalGet(lN)
+	c.I64Store(mem(ctlBase + 8*ctlExecSize))
+	c.End()
+}
+
 // apAfter is ap's offset from the block's start after i, when i moves it by
 // a constant.
 func (i *instr) apAfter() int {
@@ -438,7 +495,7 @@ func (i *instr) apAfter() int {
 
 // regAddr pushes the address of [reg + off] for the current instruction.
 func (cp *compiler) regAddr(r vm.Register, off int) {
-	c := &cp.c
+	c := cp.c
 	if r == vm.AP {
 		c.LocalGet(lAPA)
 		off += cp.ins.apDelta
@@ -456,7 +513,7 @@ func (cp *compiler) regAddr(r vm.Register, off int) {
 // (Go moved them); after any other, the block's offsets already say where
 // they are.
 func (cp *compiler) slowStep(i *instr) {
-	c := &cp.c
+	c := cp.c
 	c.I32Const(int32(i.site))
 	c.Call(cp.h.slowSite)
 	cp.failIf()
@@ -474,7 +531,7 @@ func (cp *compiler) failIf() {
 
 // failIfNegative is failIf for helpers whose positive results go on.
 func (cp *compiler) failIfNegative() {
-	c := &cp.c
+	c := cp.c
 	c.LocalTee(lT)
 	c.I32Const(0)
 	c.I32LtS()
@@ -484,7 +541,7 @@ func (cp *compiler) failIfNegative() {
 // afterGo emits the continuation of a block-ending instruction that Go ran
 // (the helper said 3): registers reloaded, pc wherever Go left it.
 func (cp *compiler) afterGo() {
-	c := &cp.c
+	c := cp.c
 	c.LocalGet(lT)
 	c.I32Const(3)
 	c.I32Eq()
@@ -539,7 +596,7 @@ func feltFuncs(m *wasm.Module) ([3]wasm.FuncIdx, error) {
 // assert emits assert_eq: a call of the helper for its res, which finds
 // the operands through the site.
 func (cp *compiler) assert(i *instr) {
-	c := &cp.c
+	c := cp.c
 	c.LocalGet(lAPA)
 	c.LocalGet(lFPA)
 	c.I32Const(int32(i.site))
@@ -557,7 +614,7 @@ func (cp *compiler) assert(i *instr) {
 // branch emits jnz / jmp rel by an immediate and ap += immediate, which
 // need dst and op0 known and move pc (or ap) by a constant.
 func (cp *compiler) branch(i *instr) {
-	c := &cp.c
+	c := cp.c
 	in := &i.in
 	cp.regAddr(in.DstReg, in.OffDst)
 	cp.regAddr(in.Op0Reg, in.OffOp0)
@@ -610,7 +667,7 @@ func (cp *compiler) leaveAfter(i *instr) {
 // call emits call rel by an immediate: [ap] = fp, [ap+1] = return pc, both
 // unknown before; fp = ap + 2.
 func (cp *compiler) call(i *instr) {
-	c := &cp.c
+	c := cp.c
 	cp.regAddr(vm.AP, 0)
 	c.LocalGet(lFP)
 	c.I32Const(int32(i.pc + i.in.Size))
@@ -628,7 +685,7 @@ func (cp *compiler) call(i *instr) {
 // ret: fp = [fp - 2], pc = [fp - 1], both pointers into the execution and
 // program segments; anything else (the end of the run) goes through Go.
 func (cp *compiler) ret(i *instr) {
-	c := &cp.c
+	c := cp.c
 	in := &i.in
 	c.LocalGet(lFPA)
 	cp.regAddr(in.Op0Reg, in.OffOp0)
@@ -644,7 +701,7 @@ func (cp *compiler) ret(i *instr) {
 
 // retTargets loads the next pc and fp of a ret from [fp - 1] and [fp - 2].
 func (cp *compiler) retTargets() {
-	c := &cp.c
+	c := cp.c
 	c.LocalGet(lFPA)
 	c.I32Const(-int32(vm.CellBytes))
 	c.I32Add()

@@ -44,7 +44,7 @@ func BenchmarkCompileERC20(b *testing.B) {
 	b.Run("emit", func(b *testing.B) {
 		for b.Loop() {
 			var err error
-			if bin, err = compileModule(a, false); err != nil {
+			if bin, err = compileModule(a, false, nil); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -10,12 +10,18 @@
 // The cells of a run's memory live in the wasm instance's linear memory
 // (vm.CellSpace), so neither engine copies anything to take over from the
 // other.
+//
+// Compiled code comes in two tiers. The first, threaded (a helper call per
+// instruction), compiles fast enough for a whole contract class; it counts
+// the blocks it runs, and once a run is hot the groups that carry its steps
+// are compiled again with their instructions written out in place, in the
+// background, and the run moves to that second module at a block boundary
+// (tier2.go).
 package jit
 
 import (
 	"context"
 	"fmt"
-	"math"
 	"unsafe"
 
 	"github.com/tetratelabs/wazero"
@@ -34,6 +40,7 @@ type Stats struct {
 	SlowSteps   int // steps the compiled code had the interpreter run for it
 	InterpSteps int // steps run by the interpreter outside compiled code
 	Fallbacks   int // runs the engine gave to the interpreter whole (nothing compiled for them)
+	Tier2       int // calls into the second tier's code (counted in Entries too)
 }
 
 // Add adds o's counts to s.
@@ -42,6 +49,7 @@ func (s *Stats) Add(o Stats) {
 	s.SlowSteps += o.SlowSteps
 	s.InterpSteps += o.InterpSteps
 	s.Fallbacks += o.Fallbacks
+	s.Tier2 += o.Tier2
 }
 
 // Engine is the JIT. Like the interpreter, one Engine serves one run at a
@@ -50,7 +58,13 @@ type Engine struct {
 	interp *interp.Engine
 	code   *Code // nil: the code of the state's Program
 	auto   bool  // NewAuto's policy
-	Stats  Stats
+	// tier2Now has a run go to the second tier, with every group in it, as
+	// soon as it has compiled code (tests use it on small programs).
+	tier2Now bool
+	// tier2Late has a run stay in the first tier until its first stop
+	// even when the second is ready (tests of the switch use it).
+	tier2Late bool
+	Stats     Stats
 }
 
 // New returns a JIT engine for Cairo 0 programs: it compiles the State's
@@ -163,6 +177,18 @@ type run struct {
 	err     error
 	failed  bool // instantiation failed: the interpreter runs it all
 	codeLen int
+	// The second tier's instance and run function, once the run has
+	// moved there (tier2); noTier2 once it never will; compiled counts
+	// the steps run in compiled code so far.
+	inst2   api.Module
+	fn2     api.Function
+	tier2   bool
+	noTier2 bool
+	late    bool
+	// holdTier2: the auto engine is timing the first tier, which goes on
+	// without stops or a second-tier compile meanwhile.
+	holdTier2 bool
+	compiled  int
 }
 
 type runKey struct{}
@@ -219,6 +245,11 @@ func (e *Engine) attach(st *vm.State) *run {
 	if r.fn == nil {
 		return nil
 	}
+	r.late = e.tier2Late
+	if e.tier2Now && !r.tier2 && !r.noTier2 {
+		r.code.startTier2(st.TraceOn, r.code.allGroups(), true)
+		r.tierUp(st)
+	}
 	return r
 }
 
@@ -254,7 +285,12 @@ func (r *run) instantiate() bool {
 	r.fn = inst.ExportedFunction("run")
 	r.ctx = context.WithValue(context.Background(), runKey{}, r)
 	r.stack = make([]uint64, 1)
-	sp.onRelease = func() { _ = inst.Close(context.Background()) }
+	sp.onRelease = func() {
+		_ = inst.Close(context.Background())
+		if r.inst2 != nil {
+			_ = r.inst2.Close(context.Background())
+		}
+	}
 	return true
 }
 
@@ -282,19 +318,21 @@ func (r *run) inDomain(st *vm.State) bool {
 func (r *run) enter(st *vm.State, end vm.Relocatable, maxSteps int) error {
 	sp := r.sp
 	r.storeRegs(st)
-	limit := int64(math.MaxInt64)
-	if maxSteps > 0 {
-		limit = int64(maxSteps)
-	}
-	*sp.ctl(ctlStepLimit) = limit
+	*sp.ctl(ctlStepLimit) = r.stepLimit(st, maxSteps)
 	endBlock := int64(-1)
 	if end.Segment == r.progSeg {
 		endBlock = int64(r.leaderAt(end.Offset))
 	}
 	*sp.ctl(ctlEndBlock) = endBlock
 	r.stats.Entries++
+	if r.tier2 {
+		r.stats.Tier2++
+	}
 	r.err = nil
-	if err := r.fn.CallWithStack(r.ctx, r.stack); err != nil {
+	before := *sp.ctl(ctlSteps)
+	err := r.fn.CallWithStack(r.ctx, r.stack)
+	r.compiled += int(*sp.ctl(ctlSteps) - before)
+	if err != nil {
 		return &vm.VMError{PC: st.PC, Err: fmt.Errorf("jit: %w", err)}
 	}
 	switch int32(uint32(r.stack[0])) {

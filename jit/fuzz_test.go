@@ -165,6 +165,15 @@ func compareEngines(t testing.TB, p *progen.Program) (Stats, int) {
 		total.InterpSteps += e.Stats.InterpSteps
 		total.Fallbacks += e.Stats.Fallbacks
 		steps += got.steps
+		// The second tier, on every group from the first step.
+		e2 := New()
+		e2.tier2Now = true
+		got2 := runDiff(t, p, c, e2)
+		if d := diffOf(want, got2); d != "" {
+			t.Errorf("the interpreter and the second tier differ (%s, max_steps=%d): %s\nprogram:\n%s", c, p.MaxSteps, d, p.Source)
+			return total, steps
+		}
+		total.Tier2 += e2.Stats.Tier2
 	}
 	return total, steps
 }
@@ -284,6 +293,7 @@ func TestEnginesRandom(t *testing.T) {
 		total.SlowSteps += st.SlowSteps
 		total.InterpSteps += st.InterpSteps
 		total.Fallbacks += st.Fallbacks
+		total.Tier2 += st.Tier2
 		steps += s
 		if st.Entries > 0 {
 			entered++
@@ -302,5 +312,8 @@ func TestEnginesRandom(t *testing.T) {
 	}
 	if inline < n/2 || inlineSteps <= 0 {
 		t.Errorf("inline steps in only %d of %d programs (%d steps)", inline, n, inlineSteps)
+	}
+	if total.Tier2 < entered {
+		t.Errorf("the second tier ran %d times in %d programs with compiled code", total.Tier2, entered)
 	}
 }

@@ -56,24 +56,48 @@ func sig(params []wasm.ValType, results ...wasm.ValType) wasm.FuncType {
 
 // fn is one helper being written: its code and locals.
 type fn struct {
-	c    wasm.Code
+	c    *wasm.Code
 	l    *feltwasm.Locals
 	fe   *feltwasm.Emitter
 	slow wasm.Label // where an inline attempt that cannot do the step goes
+	// pooled: scratch locals are reused after reset instead of reserved
+	// anew (code written into a group function, one instruction at a
+	// time, whose locals hold nothing from one instruction to the next).
+	pooled bool
+	pool   map[wasm.ValType][]uint32
+	used   map[wasm.ValType]int
 }
+
+// local returns a scratch local of type t.
+func (f *fn) local(t wasm.ValType) uint32 {
+	if !f.pooled {
+		return f.l.New(t)
+	}
+	n := f.used[t]
+	f.used[t] = n + 1
+	if n < len(f.pool[t]) {
+		return f.pool[t][n]
+	}
+	l := f.l.New(t)
+	f.pool[t] = append(f.pool[t], l)
+	return l
+}
+
+// reset makes a pooled fn's scratch locals free again.
+func (f *fn) reset() { clear(f.used) }
 
 // no leaves the inline attempt for the step in Go.
 func (f *fn) no() { f.c.BrTo(f.slow) }
 
 func newFn(params int) *fn {
-	f := &fn{l: feltwasm.NewLocals(params)}
+	f := &fn{c: new(wasm.Code), l: feltwasm.NewLocals(params)}
 	f.fe = feltwasm.NewEmitter(f.l.New)
 	return f
 }
 
 func (f *fn) add(m *wasm.Module, ft wasm.FuncType, name string) (wasm.FuncIdx, error) {
 	f.c.End()
-	idx, err := m.AddFunction(ft, f.l.Types(), &f.c)
+	idx, err := m.AddFunction(ft, f.l.Types(), f.c)
 	if err != nil {
 		return 0, err
 	}
@@ -90,7 +114,7 @@ func (f *fn) kind(a uint32) {
 
 // mark sets the accessed mark of the cell at local a.
 func (f *fn) mark(a uint32) {
-	c := &f.c
+	c := f.c
 	c.LocalGet(a)
 	c.LocalGet(a)
 	c.I32Load8U(mem(vm.CellKindOffset))
@@ -114,7 +138,7 @@ func (f *fn) ctl32(i int) { f.ctl(i); f.c.I32WrapI64() }
 // setFelt writes the segment word and kind of a felt into the cell at
 // local a, whose limbs hold it.
 func (f *fn) setFelt(a uint32) {
-	c := &f.c
+	c := f.c
 	c.LocalGet(a)
 	c.I32Const(0)
 	c.I32Store(mem(vm.CellSegOffset))
@@ -126,7 +150,7 @@ func (f *fn) setFelt(a uint32) {
 // copyCell copies the value (limbs and segment) of the cell at src into
 // the cell at dst, and its kind k (a local).
 func (f *fn) copyCell(dst, src, k uint32) {
-	c := &f.c
+	c := f.c
 	for i := 0; i < 4; i++ {
 		c.LocalGet(dst)
 		c.LocalGet(src)
@@ -145,7 +169,7 @@ func (f *fn) copyCell(dst, src, k uint32) {
 // same pushes 1 when the cells at a and b hold the same value (their
 // kinds known equal).
 func (f *fn) same(a, b uint32) {
-	c := &f.c
+	c := f.c
 	c.LocalGet(a)
 	c.I32Load(mem(vm.CellSegOffset))
 	c.LocalGet(b)
@@ -164,7 +188,7 @@ func (f *fn) same(a, b uint32) {
 // writable pushes 1 when an unknown op1 may be filled here: a register
 // cell, or a dereferenced one in a segment without builtin rules.
 func (f *fn) writable(mode uint32) {
-	c := &f.c
+	c := f.c
 	f.is(mode, op1Reg)
 	f.is(mode, op1Deref)
 	f.ctl32(ctlDerefFlags)
@@ -177,9 +201,16 @@ func (f *fn) writable(mode uint32) {
 // written (a register cell's segment, the execution segment, is raised
 // where the block is left).
 func (f *fn) grow(mode uint32, w uint32) {
-	c := &f.c
+	c := f.c
 	f.is(mode, op1Deref)
 	c.If(wasm.BlockEmpty)
+	f.growDeref(w)
+	c.End()
+}
+
+// growDeref is grow for an op1 known to be dereferenced.
+func (f *fn) growDeref(w uint32) {
+	c := f.c
 	// The size word: the table entry's, or the control block's for the
 	// execution segment.
 	f.ctl32(ctlDerefSize)
@@ -196,7 +227,6 @@ func (f *fn) grow(mode uint32, w uint32) {
 	c.I64Const(1)
 	c.I64Add()
 	c.I64Store(mem(0))
-	c.End()
 	c.End()
 }
 
@@ -233,8 +263,8 @@ func buildHelpers(m *wasm.Module, trace bool) (*helpers, error) {
 // assertOp1: [dst] = op1. op0 must be known; dst unknown takes op1, both
 // known must be equal, an unknown op1 takes dst.
 func (h *helpers) emitAssertOp1(f *fn, d, o0, o1, mode uint32) {
-	c := &f.c
-	kd, k1, w := f.l.New(i32), f.l.New(i32), f.l.New(i32)
+	c := f.c
+	kd, k1, w := f.local(i32), f.local(i32), f.local(i32)
 	f.kind(o0)
 	c.I32Eqz()
 	c.BrIfTo(f.slow)
@@ -290,10 +320,10 @@ func (h *helpers) emitAssertOp1(f *fn, d, o0, o1, mode uint32) {
 // operand deduced), and pointer + small integer (the immediate imm, or op1
 // converted by Go when imm is notSmall and op1 is a felt).
 func (h *helpers) emitAssertAdd(f *fn, d, o0, o1, mode, imm uint32) {
-	c := &f.c
-	kd, k0, k1, w := f.l.New(i32), f.l.New(i32), f.l.New(i32), f.l.New(i32)
-	n := f.l.New(i64)
-	tmp := f.l.New(i32)
+	c := f.c
+	kd, k0, k1, w := f.local(i32), f.local(i32), f.local(i32), f.local(i32)
+	n := f.local(i64)
+	tmp := f.local(i32)
 	f.kind(d)
 	c.LocalSet(kd)
 	f.kind(o0)
@@ -416,8 +446,8 @@ func (h *helpers) emitAssertAdd(f *fn, d, o0, o1, mode, imm uint32) {
 
 // assertMul: [dst] = op0 * op1 over felts, dst computed or compared.
 func (h *helpers) emitAssertMul(f *fn, d, o0, o1, mode uint32) {
-	c := &f.c
-	kd, tmp := f.l.New(i32), f.l.New(i32)
+	c := f.c
+	kd, tmp := f.local(i32), f.local(i32)
 	f.kind(o0)
 	c.I32Const(int32(vm.KindFelt))
 	c.I32Ne()
@@ -455,8 +485,9 @@ func (h *helpers) emitAssertMul(f *fn, d, o0, o1, mode uint32) {
 func (h *helpers) buildDeref(m *wasm.Module) error {
 	const o0, off = 0, 1
 	f := newFn(2)
-	c := &f.c
-	e, o := f.l.New(i32), f.l.New(i32)
+	c := f.c
+	e, o := f.local(i32), f.local(i32)
+	o64 := f.local(i64)
 	f.kind(o0)
 	c.I32Const(int32(vm.KindPtr))
 	c.I32Ne()
@@ -479,15 +510,20 @@ func (h *helpers) buildDeref(m *wasm.Module) error {
 	c.I32Const(segTabBase)
 	c.I32Add()
 	c.LocalSet(e)
+	// The offset, exactly: pointers' offsets go up to 2^62.
 	c.LocalGet(o0)
 	c.I64Load(mem(0))
-	c.I32WrapI64()
 	c.LocalGet(off)
-	c.I32Add()
-	c.LocalTee(o)
+	c.I64ExtendI32S()
+	c.I64Add()
+	c.LocalTee(o64)
+	c.I32WrapI64()
+	c.LocalSet(o)
+	c.LocalGet(o64)
 	c.LocalGet(e)
 	c.I32Load(mem(segPage0Len))
-	c.I32GeU()
+	c.I64ExtendI32U()
+	c.I64GeU()
 	c.LocalGet(e)
 	c.I32Load(mem(segFlags))
 	c.I32Const(segFlagForeign)
@@ -536,8 +572,8 @@ func (h *helpers) buildDeref(m *wasm.Module) error {
 // known2: jumps and ap += need dst and op0 known; marks them and says
 // whether dst is the felt 0 (jnz falls through).
 func (h *helpers) emitKnown2(f *fn, d, o0 uint32) {
-	c := &f.c
-	kd := f.l.New(i32)
+	c := f.c
+	kd := f.local(i32)
 	f.kind(d)
 	c.LocalTee(kd)
 	c.I32Eqz()
@@ -562,8 +598,8 @@ func (h *helpers) emitKnown2(f *fn, d, o0 uint32) {
 // callFrame: call writes [ap] = fp and [ap + 1] = the return pc, both
 // unknown before.
 func (h *helpers) emitCallFrame(f *fn, a, fp, ret uint32) {
-	c := &f.c
-	b := f.l.New(i32)
+	c := f.c
+	b := f.local(i32)
 	c.LocalGet(a)
 	c.I32Const(int32(vm.CellBytes))
 	c.I32Add()
@@ -598,8 +634,8 @@ func (h *helpers) emitCallFrame(f *fn, a, fp, ret uint32) {
 // next fp), [fp - 1] one into the program segment (the next pc) and op0
 // known; it marks the three.
 func (h *helpers) emitRetCheck(f *fn, fpA, o0 uint32) {
-	c := &f.c
-	d, o1 := f.l.New(i32), f.l.New(i32)
+	c := f.c
+	d, o1 := f.local(i32), f.local(i32)
 	c.LocalGet(fpA)
 	c.I32Const(-2 * int32(vm.CellBytes))
 	c.I32Add()
@@ -641,7 +677,7 @@ func (h *helpers) emitRetCheck(f *fn, fpA, o0 uint32) {
 func (h *helpers) buildSlow(m *wasm.Module) error {
 	const pc, ap, fp, steps, apHW, fpHW = 0, 1, 2, 3, 4, 5
 	f := newFn(6)
-	c := &f.c
+	c := f.c
 	c.LocalGet(apHW)
 	c.Call(h.raise)
 	c.LocalGet(fpHW)
@@ -667,7 +703,7 @@ func (h *helpers) buildSlow(m *wasm.Module) error {
 // raise: the execution segment's size to at least hw.
 func (h *helpers) buildRaise(m *wasm.Module) error {
 	f := newFn(1)
-	c := &f.c
+	c := f.c
 	c.LocalGet(0)
 	c.I64ExtendI32S()
 	f.ctl(ctlExecSize)
@@ -687,8 +723,8 @@ func (h *helpers) buildRaise(m *wasm.Module) error {
 func (h *helpers) buildRec(m *wasm.Module) error {
 	const pc, ap, fp = 0, 1, 2
 	f := newFn(3)
-	c := &f.c
-	t := f.l.New(i32)
+	c := f.c
+	t := f.local(i32)
 	f.ctl32(ctlTraceLen)
 	c.LocalTee(t)
 	c.I32Const(traceEntry)
@@ -723,8 +759,8 @@ func (f *fn) site(l uint32, off int) {
 func (h *helpers) buildSlowSite(m *wasm.Module) error {
 	const s = 0
 	f := newFn(1)
-	c := &f.c
-	st := f.l.New(i32)
+	c := f.c
+	st := f.local(i32)
 	f.site(s, sitePC)
 	f.ctl32(ctlBaseAP)
 	f.site(s, siteAP)
@@ -765,7 +801,7 @@ func (h *helpers) buildSlowSite(m *wasm.Module) error {
 func (h *helpers) buildRecSite(m *wasm.Module) error {
 	const s = 0
 	f := newFn(1)
-	c := &f.c
+	c := f.c
 	if h.trace {
 		f.site(s, sitePC)
 		f.ctl32(ctlBaseAP)
@@ -787,8 +823,8 @@ func (h *helpers) buildRecSite(m *wasm.Module) error {
 func (h *helpers) buildEnter(m *wasm.Module) error {
 	const b, ap, fp, steps = 0, 1, 2, 3
 	f := newFn(4)
-	c := &f.c
-	e := f.l.New(i32)
+	c := f.c
+	e := f.local(i32)
 	for _, x := range []struct {
 		l uint32
 		w int
@@ -850,6 +886,16 @@ func (h *helpers) buildEnter(m *wasm.Module) error {
 		stop()
 		c.End()
 	}
+	// How hot the block is, for the second tier's choice of groups.
+	c.LocalGet(b)
+	c.I32Const(4)
+	c.I32Mul()
+	c.LocalTee(e)
+	c.LocalGet(e)
+	c.I32Load(mem(countBase))
+	c.I32Const(1)
+	c.I32Add()
+	c.I32Store(mem(countBase))
 	c.LocalGet(b)
 	c.I32Load8U(mem(visitedBase))
 	c.I32Eqz()
@@ -858,6 +904,10 @@ func (h *helpers) buildEnter(m *wasm.Module) error {
 	c.Call(hostMark)
 	c.End()
 	if h.trace {
+		c.LocalGet(b)
+		c.I32Const(blockEntry)
+		c.I32Mul()
+		c.LocalSet(e)
 		f.ctl32(ctlTraceLen)
 		c.LocalGet(e)
 		c.I32Load(mem(blockInfo + biLen))
@@ -884,9 +934,9 @@ func (h *helpers) buildAssertS(m *wasm.Module) error {
 	const apA, fpA, s = 0, 1, 2
 	for res := range 3 {
 		f := newFn(3)
-		c := &f.c
-		mode, imm := f.l.New(i32), f.l.New(i64)
-		d, o0, o1, regs := f.l.New(i32), f.l.New(i32), f.l.New(i32), f.l.New(i32)
+		c := f.c
+		mode, imm := f.local(i32), f.local(i64)
+		d, o0, o1, regs := f.local(i32), f.local(i32), f.local(i32), f.local(i32)
 		f.site(s, siteRegs)
 		c.LocalSet(regs)
 		for _, x := range []struct {
@@ -968,8 +1018,8 @@ func (h *helpers) recordSite(f *fn, s uint32) {
 // the step is recorded; otherwise Go runs the site, and its failure or 3
 // is returned.
 func (h *helpers) inlineOr(f *fn, s uint32, body func()) {
-	c := &f.c
-	r := f.l.New(i32)
+	c := f.c
+	r := f.local(i32)
 	f.slow = c.Block(wasm.BlockEmpty)
 	body()
 	c.LocalSet(r)
@@ -1013,15 +1063,15 @@ func (h *helpers) buildRetS(m *wasm.Module) error {
 // small signed integer, or notSmall: the shapes of smallFromMont in wasm,
 // and Go (hostSmall) for any other felt.
 func (f *fn) small(cell, out uint32) {
-	c := &f.c
+	c := f.c
 	var l [4]uint32
 	for i := range l {
-		l[i] = f.l.New(i64)
+		l[i] = f.local(i64)
 		c.LocalGet(cell)
 		c.I64Load(mem(8 * i))
 		c.LocalSet(l[i])
 	}
-	t := f.l.New(i64)
+	t := f.local(i64)
 	c.I64Const(notSmall)
 	c.LocalSet(out)
 	done := c.Block(wasm.BlockEmpty)
@@ -1099,7 +1149,7 @@ func (f *fn) small(cell, out uint32) {
 // smallOK pushes 1 when x (a multiple of 32 expected) is 32m with
 // 0 < m < smallLimit and top == want(m).
 func (f *fn) smallOK(x, m, top uint32, want func()) {
-	c := &f.c
+	c := f.c
 	c.LocalGet(x)
 	c.I64Const(31)
 	c.I64And()

@@ -16,6 +16,7 @@ import "github.com/cairn-vm/cairn/vm"
 //	progBase     the program segment's first page, at an address the code knows
 //	blockInfo    per block: its start, length and register reach (blockInfo* fields)
 //	siteBase     per instruction: what a helper needs to run it in Go (site* fields)
+//	countBase    uint32 per block: how often the first tier entered it
 //	heapBase     cell arrays of every other segment
 //	execBase     the execution segment, contiguous, so that [ap + k] is one
 //	             multiply-add away
@@ -42,7 +43,8 @@ const (
 	blockEntry  = 32
 	siteBase    = blockInfo + maxBlocks*blockEntry
 	siteEntry   = 64
-	heapBase    = siteBase + maxCode*siteEntry
+	countBase   = siteBase + maxCode*siteEntry
+	heapBase    = countBase + maxBlocks*4
 	execBase    = 1 << 30
 	execEnd     = linearBytes - (128 << 10)
 	// execCells is the most cells the execution segment may have in linear
