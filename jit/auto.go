@@ -8,9 +8,10 @@ import (
 	"github.com/cairn-vm/cairn/vm"
 )
 
-// The auto engine's policy. A run starts in the interpreter while its code
-// compiles in the background, so that a short run never waits for (or
-// pays) a compilation. Past autoWarmup steps it times the interpreter over
+// The auto engine's policy. A run starts in the interpreter; past
+// autoWarmup steps its code starts compiling in the background (so that a
+// short run never waits for, or pays, a compilation or the JIT's memory),
+// and it times the interpreter over
 // a chunk of autoChunk steps, then compiled code (once ready; a second
 // tier not compiled yet waits for the verdict) over the next ones, and
 // keeps compiled code unless two chunks in a row were slower (or one
@@ -41,13 +42,31 @@ func NewAutoShared(code *Code, ip *interp.Engine) *Engine {
 
 // runAuto is RunUntilPC under the auto policy.
 func (e *Engine) runAuto(st *vm.State, end vm.Relocatable, maxSteps int) error {
-	r := e.runFor(st)
-	if r == nil {
+	trace := st.TraceOn
+	if code := e.codeFor(st); code == nil || code.slower[b2i(trace)].Load() {
+		if code != nil {
+			e.Stats.Fallbacks++
+		}
 		return e.interp.RunUntilPC(st, end, maxSteps)
 	}
-	trace := st.TraceOn
-	if r.code.slower[b2i(trace)].Load() {
-		e.Stats.Fallbacks++
+	// The warm-up runs in the interpreter before the run is given a
+	// linear memory, and before its code is compiled: a run that ends
+	// within it (a contract call is a few hundred steps) pays nothing for
+	// the JIT, where attaching alone copies its whole memory, program
+	// included, into the space.
+	warmupEnd := st.Steps + autoWarmup
+	if _, attached := st.Mem.Space().(*space); !attached {
+		limit := warmupEnd
+		if maxSteps > 0 && maxSteps <= limit {
+			return e.interp.RunUntilPC(st, end, maxSteps)
+		}
+		err := e.interp.RunUntilPC(st, end, limit)
+		if err != nil && (!errors.Is(err, vm.ErrStepLimit) || st.Steps != limit) || err == nil && st.PC == end {
+			return err
+		}
+	}
+	r := e.runFor(st)
+	if r == nil {
 		return e.interp.RunUntilPC(st, end, maxSteps)
 	}
 	if !r.code.Ready(trace) {
@@ -61,7 +80,6 @@ func (e *Engine) runAuto(st *vm.State, end vm.Relocatable, maxSteps int) error {
 	// elsewhere can slow any one of them), or one is clearly slower.
 	interpNs := 0.0
 	strikes := 0
-	warmupEnd := st.Steps + autoWarmup
 	for st.PC != end {
 		chunkEnd := st.Steps + autoChunk
 		if !useJIT && st.Steps < warmupEnd {

@@ -210,11 +210,8 @@ func (e *Engine) runFor(st *vm.State) *run {
 		st.ProgramBase.Segment == st.ExecBase.Segment || st.ProgramBase.Segment < 0 || st.ExecBase.Segment < 0 {
 		return nil
 	}
-	code := e.code
+	code := e.codeFor(st)
 	if code == nil {
-		code = ForProgram(st.Program)
-	}
-	if code.a.codeLen == 0 {
 		return nil
 	}
 	sp := newSpace(st.ProgramBase.Segment, st.ExecBase.Segment)
@@ -230,6 +227,22 @@ func (e *Engine) runFor(st *vm.State) *run {
 		progSeg: st.ProgramBase.Segment, execSeg: st.ExecBase.Segment, codeLen: code.a.codeLen}
 	sp.run = r
 	return r
+}
+
+// codeFor returns the compiled code for st's program (the engine's shared
+// code, or the program's), or nil when there is none to run.
+func (e *Engine) codeFor(st *vm.State) *Code {
+	if !Available() || st.Mem == nil || e.code == nil && st.Program == nil {
+		return nil
+	}
+	code := e.code
+	if code == nil {
+		code = ForProgram(st.Program)
+	}
+	if code.a.codeLen == 0 {
+		return nil
+	}
+	return code
 }
 
 // attach returns the run of st with its compiled code instantiated
