@@ -297,12 +297,73 @@ func divmodFelt(x, y *asm.Felt) (q, r asm.Felt, ok bool) {
 		qq, rlo, rhi := divU128(xl[0], xl[1], yl[0], yl[1])
 		q.SetUint64(qq)
 		r.SetLimbs([4]uint64{rlo, rhi})
+	case yl[2]|yl[3] == 0:
+		// A 128-bit divisor of a wider felt (linear_split of a storage
+		// address, for one), which big.Int made three allocations.
+		ql, rl := divBy128(xl, yl[0], yl[1])
+		q.SetLimbs(ql)
+		r.SetLimbs(rl)
 	default:
 		var bq, br big.Int
 		bq.DivMod(x.BigInt(), y.BigInt(), &br)
 		q, r = asm.FeltFromBig(&bq), asm.FeltFromBig(&br)
 	}
 	return q, r, true
+}
+
+// divBy128 divides the 256-bit u (limbs, least significant first) by v =
+// (vHi, vLo) with vHi != 0: Knuth's algorithm D (TAOCP 4.3.1) on 64-bit
+// digits, as Hacker's Delight's divmnu64 writes it.
+func divBy128(u [4]uint64, vLo, vHi uint64) (q, r [4]uint64) {
+	s := uint(bits.LeadingZeros64(vHi))
+	// The normalised divisor and dividend; shifts by 64 give 0.
+	v1, v0 := vHi<<s|vLo>>(64-s), vLo<<s
+	var un [5]uint64
+	un[4] = u[3] >> (64 - s)
+	for i := 3; i > 0; i-- {
+		un[i] = u[i]<<s | u[i-1]>>(64-s)
+	}
+	un[0] = u[0] << s
+	for j := 2; j >= 0; j-- {
+		// The trial digit from the top two digits, at most two too big,
+		// corrected with the divisor's second digit.
+		var qhat, rhat uint64
+		rhatOver := false
+		if un[j+2] >= v1 {
+			qhat = ^uint64(0)
+			var c uint64
+			rhat, c = bits.Add64(un[j+1], v1, 0)
+			rhatOver = c != 0
+		} else {
+			qhat, rhat = bits.Div64(un[j+2], un[j+1], v1)
+		}
+		for !rhatOver {
+			hi, lo := bits.Mul64(qhat, v0)
+			if hi < rhat || hi == rhat && lo <= un[j] {
+				break
+			}
+			qhat--
+			var c uint64
+			rhat, c = bits.Add64(rhat, v1, 0)
+			rhatOver = c != 0
+		}
+		// With a two-digit divisor the test above compares qhat * v with
+		// the three digits un[j..j+2] exactly, so qhat is the quotient
+		// digit and un[j..j+2] -= qhat * v cannot borrow (the add-back
+		// step of algorithm D never runs).
+		p0hi, p0lo := bits.Mul64(qhat, v0)
+		p1hi, p1lo := bits.Mul64(qhat, v1)
+		t1, c := bits.Add64(p0hi, p1lo, 0)
+		t2 := p1hi + c
+		var b uint64
+		un[j], b = bits.Sub64(un[j], p0lo, 0)
+		un[j+1], b = bits.Sub64(un[j+1], t1, b)
+		un[j+2], _ = bits.Sub64(un[j+2], t2, b)
+		q[j] = qhat
+	}
+	r[0] = un[0]>>s | un[1]<<(64-s)
+	r[1] = un[1] >> s
+	return q, r
 }
 
 // divU128 divides u = (uHi, uLo) by v = (vHi, vLo) with vHi != 0: the

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/cairn-vm/cairn/asm"
 	"github.com/cairn-vm/cairn/class"
 	"github.com/cairn-vm/cairn/vm"
 )
@@ -454,6 +455,44 @@ func TestHotHintsDoNotAllocate(t *testing.T) {
 			}
 		}); n != 0 {
 			t.Errorf("%s: %v allocations per run", h.Name(), n)
+		}
+	}
+}
+
+// TestDivmodFeltWide checks divmodFelt's 128-bit-divisor path against
+// big.Int's division, on edge values, divisors with few or many leading
+// zero bits (the normalisation shift), and random felts.
+func TestDivmodFeltWide(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	randBelow := func(bound *big.Int) *big.Int {
+		b := make([]byte, 32)
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		return new(big.Int).Mod(new(big.Int).SetBytes(b), bound)
+	}
+	var xs, ys []*big.Int
+	xs = append(xs, edges...)
+	ys = append(ys, pow2(64), add(pow2(64), bi(1)), u128Max, sub(pow2(127), bi(1)), pow2(127), pow2(100))
+	for range 300 {
+		xs = append(xs, randBelow(primeP))
+		bitsN := 65 + rng.IntN(64) // a divisor of 65 to 128 bits
+		y := randBelow(pow2(uint(bitsN)))
+		y.SetBit(y, bitsN-1, 1)
+		ys = append(ys, y)
+	}
+	// Trial quotient digits that need correcting: a divisor whose top
+	// digit is all ones below a dividend with a high digit equal to it.
+	xs = append(xs, add(pow2(191), bi(3)), sub(pow2(192), bi(1)), add(new(big.Int).Mul(sub(pow2(64), bi(1)), pow2(128)), bi(5)))
+	ys = append(ys, add(pow2(127), bi(1)), sub(pow2(128), bi(1)), add(new(big.Int).Mul(sub(pow2(64), bi(1)), pow2(64)), sub(pow2(64), bi(1))))
+	for _, x := range xs {
+		for _, y := range ys {
+			fx, fy := asm.FeltFromBig(x), asm.FeltFromBig(y)
+			q, r, ok := divmodFelt(&fx, &fy)
+			wq, wr := new(big.Int).DivMod(x, y, new(big.Int))
+			if !ok || q.BigInt().Cmp(wq) != 0 || r.BigInt().Cmp(wr) != 0 {
+				t.Fatalf("divmod(%s, %s) = %s, %s; want %s, %s", x, y, q.BigInt(), r.BigInt(), wq, wr)
+			}
 		}
 	}
 }

@@ -72,7 +72,9 @@ func addFelt(p vm.Relocatable, f *asm.Felt) (vm.Relocatable, error) {
 	off := asm.FeltFromUint64(uint64(p.Offset))
 	off.Add(&off, f)
 	if !off.IsUint64() || off.Uint64() >= maxOffset {
-		return vm.Relocatable{}, fmt.Errorf("%w: %s + %s", ErrOutOfRange, p, f)
+		// *f, not f: a pointer handed to fmt would make every caller's
+		// felt escape to the heap.
+		return vm.Relocatable{}, fmt.Errorf("%w: %s + %s", ErrOutOfRange, p, *f)
 	}
 	return vm.Relocatable{Segment: p.Segment, Offset: int(off.Uint64())}, nil
 }
@@ -178,7 +180,7 @@ func evalInt(st *vm.State, r *class.ResOperand, what string, limit int) (int, er
 // feltInt converts a felt to an int below limit.
 func feltInt(f *asm.Felt, what string, limit int) (int, error) {
 	if !f.IsUint64() || f.Uint64() >= uint64(min(limit, math.MaxInt)) {
-		return 0, fmt.Errorf("%w: %s = %s is not below %d", ErrOutOfRange, what, f, limit)
+		return 0, fmt.Errorf("%w: %s = %s is not below %d", ErrOutOfRange, what, *f, limit)
 	}
 	return int(f.Uint64()), nil
 }

@@ -1,6 +1,7 @@
 package starknet
 
 import (
+	"bytes"
 	"fmt"
 	"math/big"
 	"slices"
@@ -123,18 +124,41 @@ type CallInfo struct {
 func sortedKeys(set map[asm.Felt]struct{}) []asm.Felt {
 	type keyed struct {
 		k   asm.Felt
-		hex string
+		hex hexDigits
 	}
 	ks := make([]keyed, 0, len(set))
 	for k := range set {
-		ks = append(ks, keyed{k, k.Hex()}) // once per key, not per comparison
+		ks = append(ks, keyed{k, hexOf(&k)}) // once per key, not per comparison
 	}
-	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.hex, b.hex) })
+	slices.SortFunc(ks, func(a, b keyed) int { return bytes.Compare(a.hex.digits(), b.hex.digits()) })
 	keys := make([]asm.Felt, len(ks))
 	for i := range ks {
 		keys[i] = ks[i].k
 	}
 	return keys
+}
+
+// hexDigits is a felt's hex spelling without the 0x and leading zeros
+// (Felt.Hex's), kept in place rather than in a string.
+type hexDigits struct {
+	buf [64]byte
+	n   int
+}
+
+func (h *hexDigits) digits() []byte { return h.buf[64-h.n:] }
+
+func hexOf(f *asm.Felt) hexDigits {
+	const digits = "0123456789abcdef"
+	var h hexDigits
+	l := f.Regular()
+	for i := range 64 {
+		h.buf[63-i] = digits[l[i/16]>>(4*(i%16))&15]
+	}
+	h.n = 64
+	for h.n > 1 && h.buf[64-h.n] == '0' {
+		h.n--
+	}
+	return h
 }
 
 // RevertReasonText decodes a call's panic data as the reference results

@@ -3,7 +3,6 @@ package starknet
 import (
 	"errors"
 	"fmt"
-	"math/big"
 	"strings"
 	"sync"
 
@@ -323,18 +322,19 @@ func (e *Executor) execute(c Call) (*CallInfo, error) {
 	m := r.State.Mem
 	gas := c.InitialGas - EntryPointInitialBudget
 	syscallBase := m.AddSegment()
-	implicit := append(r.BuiltinArgs(), vm.FeltValue(feltU64(gas)), vm.PtrValue(syscallBase))
+	implicit := append(r.AppendBuiltinArgs(make([]vm.Value, 0, len(ep.Builtins)+4)),
+		vm.FeltValue(feltU64(gas)), vm.PtrValue(syscallBase))
 	h := newSyscallHandler(e, c, classHash, r, syscallBase)
 
 	costs := e.BuiltinCosts
 	if costs == nil {
 		costs = BuiltinCostsZero
 	}
-	costPtr := h.allocateSegment(u64Values(costs))
+	costPtr := h.allocateU64s(costs)
 	if err := r.AppendProgramData([]vm.Value{vm.IntValue(retInstruction), vm.PtrValue(costPtr)}); err != nil {
 		return nil, &Error{Code: CodeUnexpectedFailure, Message: err.Error(), Err: err}
 	}
-	cdStart := h.allocateSegment(feltValues(c.Calldata))
+	cdStart := h.allocateFelts(c.Calldata)
 	args := append(implicit, vm.PtrValue(cdStart), vm.PtrValue(cdStart.Add(len(c.Calldata))))
 
 	r.State.Scopes[0][cairo1.SyscallHandlerVar] = h
@@ -342,7 +342,7 @@ func (e *Executor) execute(c Call) (*CallInfo, error) {
 		prof.profileRun(r)
 	}
 	// cairo-lang's executor bounds squash_dict as its hint scope does.
-	r.State.Scopes[0][cairo1.SquashDictMaxSizeVar] = big.NewInt(1 << 20)
+	r.State.Scopes[0][cairo1.SquashDictMaxSizeVar] = squashDictMaxSize
 	if err := r.Start(ep.Offset, args, hints); err != nil {
 		return nil, &Error{Code: CodeUnexpectedFailure, Message: err.Error(), Err: err}
 	}
@@ -478,14 +478,14 @@ func (e *Executor) finish(r *vm.FunctionRunner, h *syscallHandler, info *CallInf
 		return &Error{Code: CodeUnexpectedFailure, Message: err.Error(), Err: err}
 	}
 	res := Resources{Steps: r.State.Steps, MemoryHoles: holes}
-	for name, n := range r.BuiltinInstances() {
+	r.EachBuiltinInstances(func(name string, n int) {
 		if n > 0 {
 			if res.Builtins == nil {
 				res.Builtins = map[string]int{}
 			}
-			res.Builtins[name+"_builtin"] += n
+			res.Builtins[builtinResourceName(name)] += n
 		}
-	}
+	})
 	for _, in := range h.inner {
 		res.Add(in.Resources)
 	}
@@ -496,6 +496,31 @@ func (e *Executor) finish(r *vm.FunctionRunner, h *syscallHandler, info *CallInf
 	info.AccessedStorageKeys = sortedKeys(h.accessed)
 	info.InternalCalls = h.inner
 	return nil
+}
+
+// squashDictMaxSize is the bound cairo-lang's executor puts in the hint
+// scope (an int, which the squash hint reads as the *big.Int it would
+// be, so that no call allocates one).
+const squashDictMaxSize = 1 << 20
+
+// builtinResourceNames are the resource names of the builtins a call can
+// have, made once rather than per call.
+var builtinResourceNames = func() map[string]string {
+	out := map[string]string{}
+	for _, n := range []string{vm.BuiltinOutput, vm.BuiltinPedersen, vm.BuiltinRangeCheck, vm.BuiltinECDSA,
+		vm.BuiltinBitwise, vm.BuiltinECOp, vm.BuiltinKeccak, vm.BuiltinPoseidon, vm.BuiltinRangeCheck96,
+		vm.BuiltinAddMod, vm.BuiltinMulMod, vm.BuiltinSegmentArena} {
+		out[n] = n + "_builtin"
+	}
+	return out
+}()
+
+// builtinResourceName is name with the _builtin suffix.
+func builtinResourceName(name string) string {
+	if s, ok := builtinResourceNames[name]; ok {
+		return s
+	}
+	return name + "_builtin"
 }
 
 // vmFailure turns an error of the run into an *Error as cairo-lang's

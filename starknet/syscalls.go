@@ -54,11 +54,28 @@ type syscallHandler struct {
 	ecPoints map[vm.Relocatable]ecPoint
 	ecSeg    vm.Relocatable
 	hasEcSeg bool
+
+	// The fields of the request being run: its header and its body (the
+	// syscalls index them and keep nothing of them).
+	hdrBuf [2]reqField
+	reqBuf [8]reqField
+	// readOnlyBuf backs readOnly for a call's usual few segments
+	// (builtin costs, calldata, execution info).
+	readOnlyBuf [8]span
+}
+
+// access records key as accessed.
+func (h *syscallHandler) access(key asm.Felt) {
+	if h.accessed == nil {
+		h.accessed = map[asm.Felt]struct{}{}
+	}
+	h.accessed[key] = struct{}{}
 }
 
 func newSyscallHandler(e *Executor, c Call, classHash asm.Felt, r *vm.FunctionRunner, base vm.Relocatable) *syscallHandler {
-	return &syscallHandler{ex: e, call: c, classHash: classHash, r: r, base: base, ptr: base,
-		accessed: map[asm.Felt]struct{}{}}
+	h := &syscallHandler{ex: e, call: c, classHash: classHash, r: r, base: base, ptr: base}
+	h.readOnly = h.readOnlyBuf[:0]
+	return h
 }
 
 func (h *syscallHandler) mem() *vm.Memory { return h.r.State.Mem }
@@ -71,6 +88,30 @@ func (h *syscallHandler) allocateSegment(data []vm.Value) vm.Relocatable {
 	for i, v := range data {
 		// A fresh segment: the writes cannot fail.
 		_ = m.Write(base.Add(i), v)
+	}
+	h.readOnly = append(h.readOnly, span{base, len(data)})
+	return base
+}
+
+// allocateFelts is allocateSegment(feltValues(data)) without the copy.
+func (h *syscallHandler) allocateFelts(data []asm.Felt) vm.Relocatable {
+	m := h.mem()
+	base := m.AddSegment()
+	for i := range data {
+		// A fresh segment: the writes cannot fail.
+		_ = m.Write(base.Add(i), vm.FeltValue(data[i]))
+	}
+	h.readOnly = append(h.readOnly, span{base, len(data)})
+	return base
+}
+
+// allocateU64s is allocateSegment(u64Values(data)) without the copy.
+func (h *syscallHandler) allocateU64s(data []uint64) vm.Relocatable {
+	m := h.mem()
+	base := m.AddSegment()
+	for i, x := range data {
+		// A fresh segment: the writes cannot fail.
+		_ = m.Write(base.Add(i), vm.IntValue(x))
 	}
 	h.readOnly = append(h.readOnly, span{base, len(data)})
 	return base
@@ -92,7 +133,7 @@ func (h *syscallHandler) systemCall(ptr vm.Relocatable) error {
 	if ptr != h.ptr {
 		return syscallErr("", "Bad syscall_ptr, Expected %s, got %s.", h.ptr, ptr)
 	}
-	hdr, err := h.readFields("RequestHeader", []bool{false, false})
+	hdr, err := h.readFields(h.hdrBuf[:0], "RequestHeader", requestHeaderFields)
 	if err != nil {
 		return err
 	}
@@ -104,7 +145,7 @@ func (h *syscallHandler) systemCall(ptr vm.Relocatable) error {
 	if s.name != "keccak" {
 		h.ex.SyscallCounts[s.name]++
 	}
-	req, err := h.readFields(s.name, s.ptrs)
+	req, err := h.readFields(h.reqBuf[:0], s.name, s.ptrs)
 	if err != nil {
 		return err
 	}
@@ -134,22 +175,29 @@ func (h *syscallHandler) systemCall(ptr vm.Relocatable) error {
 	} else if resp, err = s.run(h, initialGas-required, req); err != nil {
 		return err
 	}
-	out := append([]vm.Value{vm.FeltValue(feltU64(resp.gas)), vm.IntValue(boolU64(resp.failed))}, resp.body...)
 	m := h.mem()
-	for _, v := range out {
-		if err := m.Write(h.ptr, v); err != nil {
-			return syscallErr(s.name, "%v", err)
+	head := [2]vm.Value{vm.FeltValue(feltU64(resp.gas)), vm.IntValue(boolU64(resp.failed))}
+	for _, vs := range [2][]vm.Value{head[:], resp.body} {
+		for i := range vs {
+			if err := m.Write(h.ptr, vs[i]); err != nil {
+				return syscallErr(s.name, "%v", err)
+			}
+			h.ptr = h.ptr.Add(1)
 		}
-		h.ptr = h.ptr.Add(1)
 	}
 	return nil
 }
 
+// requestHeaderFields are the types of a request header's fields
+// (selector, gas): both felts.
+var requestHeaderFields = []bool{false, false}
+
 // readFields reads len(ptrs) request fields at the syscall pointer,
-// advancing it, and checks each field's type (pointer or felt).
-func (h *syscallHandler) readFields(what string, ptrs []bool) ([]reqField, error) {
+// advancing it, and checks each field's type (pointer or felt). They are
+// appended to buf, whose room the caller lends to save an allocation.
+func (h *syscallHandler) readFields(buf []reqField, what string, ptrs []bool) ([]reqField, error) {
 	m := h.mem()
-	out := make([]reqField, len(ptrs))
+	out := append(buf[:0], make([]reqField, len(ptrs))...)
 	for i, isPtr := range ptrs {
 		addr := h.ptr.Add(i)
 		v := m.Get(addr)
@@ -251,7 +299,7 @@ func (h *syscallHandler) storageRead(gas uint64, req []reqField) (response, erro
 		return response{}, syscallErr("storage_read", "Unsupported address domain: %s.", req[0])
 	}
 	key := req[1].Felt()
-	h.accessed[key] = struct{}{}
+	h.access(key)
 	v, err := h.ex.State.Storage(h.call.ContractAddress, key)
 	if err != nil {
 		return response{}, syscallErr("storage_read", "%v", err)
@@ -265,7 +313,7 @@ func (h *syscallHandler) storageWrite(gas uint64, req []reqField) (response, err
 		return response{}, syscallErr("storage_write", "Unsupported address domain: %s.", req[0])
 	}
 	key := req[1].Felt()
-	h.accessed[key] = struct{}{}
+	h.access(key)
 	if err := h.ex.State.SetStorage(h.call.ContractAddress, key, req[2].Felt()); err != nil {
 		return response{}, syscallErr("storage_write", "%v", err)
 	}
@@ -320,7 +368,7 @@ func (h *syscallHandler) runInner(gas uint64, c Call, success func(start, end vm
 	}
 	h.inner = append(h.inner, info)
 	gas -= info.GasConsumed
-	start := h.allocateSegment(feltValues(info.Retdata))
+	start := h.allocateFelts(info.Retdata)
 	end := start.Add(len(info.Retdata))
 	if info.Failed {
 		return response{gas: gas, failed: true, body: []vm.Value{vm.PtrValue(start), vm.PtrValue(end)}}, nil
@@ -407,7 +455,7 @@ func (h *syscallHandler) deploy(gas uint64, req []reqField) (response, error) {
 	}
 	h.inner = append(h.inner, info)
 	gas -= info.GasConsumed
-	start := h.allocateSegment(feltValues(info.Retdata))
+	start := h.allocateFelts(info.Retdata)
 	end := start.Add(len(info.Retdata))
 	if info.Failed {
 		return response{gas: gas, failed: true, body: []vm.Value{vm.PtrValue(start), vm.PtrValue(end)}}, nil
@@ -480,7 +528,7 @@ func (h *syscallHandler) getExecutionInfo(gas uint64, _ []reqField) (response, e
 // info, the transaction info, the execution info.
 func (h *syscallHandler) buildExecutionInfo() vm.Relocatable {
 	e, tx := h.ex, h.ex.Tx
-	sig := h.allocateSegment(feltValues(tx.Signature))
+	sig := h.allocateFelts(tx.Signature)
 	block := []vm.Value{vm.IntValue(e.Block.Number), vm.IntValue(e.Block.Timestamp), vm.FeltValue(e.Block.SequencerAddress)}
 	if h.validateMode() {
 		block = []vm.Value{
@@ -501,9 +549,9 @@ func (h *syscallHandler) buildExecutionInfo() vm.Relocatable {
 		}
 		s := h.allocateSegment(rb)
 		rbStart, rbEnd = vm.PtrValue(s), vm.PtrValue(s.Add(len(rb)))
-		s = h.allocateSegment(feltValues(tx.PaymasterData))
+		s = h.allocateFelts(tx.PaymasterData)
 		pmStart, pmEnd = vm.PtrValue(s), vm.PtrValue(s.Add(len(tx.PaymasterData)))
-		s = h.allocateSegment(feltValues(tx.AccountDeploymentData))
+		s = h.allocateFelts(tx.AccountDeploymentData)
 		adStart, adEnd = vm.PtrValue(s), vm.PtrValue(s.Add(len(tx.AccountDeploymentData)))
 		tip, nonceDA, feeDA = vm.FeltValue(tx.Tip), vm.FeltValue(tx.NonceDataAvailabilityMode), vm.FeltValue(tx.FeeDataAvailabilityMode)
 	}

@@ -31,14 +31,13 @@ type ECDSABuiltin struct {
 }
 
 func newECDSABuiltin(def *BuiltinDef, included bool) *ECDSABuiltin {
-	return &ECDSABuiltin{builtinBase: newBase(BuiltinECDSA, def, included, 2, 2), def: *def,
-		sigs: map[int]Signature{}}
+	return &ECDSABuiltin{builtinBase: newBase(BuiltinECDSA, def, included, 2, 2), def: *def}
 }
 
 // InitSegments adds the segment and installs the validation rule.
 func (b *ECDSABuiltin) InitSegments(m *Memory) {
 	b.base = m.AddSegment()
-	b.sigs = map[int]Signature{}
+	b.sigs = nil // made by the first AddSignature: most runs have none
 	m.SetValidator(b.base.Segment, b)
 }
 
@@ -52,6 +51,9 @@ func (b *ECDSABuiltin) AddSignature(addr Relocatable, r, s asm.Felt) error {
 	if (addr.Offset-b.base.Offset)%2 != 0 {
 		return builtinErr(b.name, addr, ErrSignature,
 			"Signature hint must point to the public key cell, not %s.", addr)
+	}
+	if b.sigs == nil {
+		b.sigs = map[int]Signature{}
 	}
 	b.sigs[addr.Offset] = Signature{Offset: addr.Offset, R: r, S: s}
 	return nil

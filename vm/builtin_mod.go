@@ -692,6 +692,10 @@ func (b *ModBuiltin) RunSecurityChecks(m *Memory) error {
 	return nil
 }
 
+// accountsWholeSegment is false: the builtin also accesses the cells its
+// instances' offsets tables name (with an empty segment it has none).
+func (b *ModBuiltin) accountsWholeSegment() bool { return false }
+
 // MemoryAccesses marks the builtin's segment and, for every instance, its
 // offsets-table entries and the values they point to
 // (ModBuiltinRunner.get_memory_accesses).

@@ -22,13 +22,13 @@ type OutputBuiltin struct {
 
 func newOutputBuiltin(included bool) *OutputBuiltin {
 	return &OutputBuiltin{builtinBase: builtinBase{name: BuiltinOutput, included: included, cells: 1,
-		inputCells: 1, ratioDen: 1, perComp: 1, noAllocation: true}, pages: map[int]OutputPage{}}
+		inputCells: 1, ratioDen: 1, perComp: 1, noAllocation: true}}
 }
 
 // InitSegments adds the output segment.
 func (b *OutputBuiltin) InitSegments(m *Memory) {
 	b.base = m.AddSegment()
-	b.pages = map[int]OutputPage{}
+	b.pages = nil // made by the first AddPage: most runs have none
 }
 
 // AddPage marks size cells from start (in the output segment) as page id,
@@ -39,6 +39,9 @@ func (b *OutputBuiltin) AddPage(id int, start Relocatable, size int) error {
 	}
 	if start.Segment != b.base.Segment {
 		return fmt.Errorf("%w: page_start must be in the output segment.", ErrOutputPage)
+	}
+	if b.pages == nil {
+		b.pages = map[int]OutputPage{}
 	}
 	b.pages[id] = OutputPage{Start: start.Offset - b.base.Offset, Size: size}
 	return nil

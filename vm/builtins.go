@@ -246,11 +246,17 @@ func (b *builtinBase) Included() bool { return b.included }
 func (b *builtinBase) Base() Relocatable { return b.base }
 
 // InitialStack is [base] when included, nothing otherwise.
-func (b *builtinBase) InitialStack() []Value {
+func (b *builtinBase) InitialStack() []Value { return b.appendInitialStack(nil) }
+
+// initialStackAppender is a builtin that can append its InitialStack to a
+// slice (a runner whose InitialStack differs must not be one).
+type initialStackAppender interface{ appendInitialStack(dst []Value) []Value }
+
+func (b *builtinBase) appendInitialStack(dst []Value) []Value {
 	if !b.included {
-		return nil
+		return dst
 	}
-	return []Value{PtrValue(b.base)}
+	return append(dst, PtrValue(b.base))
 }
 
 // CellsPerInstance is the number of cells of one builtin instance.
@@ -413,6 +419,15 @@ func (b *builtinBase) UsedPermRangeCheckUnits(m *Memory, steps int) (int, error)
 
 // UsedDilutedCheckUnits is the number of diluted units one instance uses.
 func (b *builtinBase) UsedDilutedCheckUnits(spacing, nBits int) int { return 0 }
+
+// wholeSegmentAccounter is a builtin that can say, without calling
+// MemoryAccesses, that its accesses are exactly every cell of its own
+// segment (accountsWholeSegment), or, when its segment is empty, none at
+// all. A runner whose MemoryAccesses does anything else must override
+// accountsWholeSegment to return false.
+type wholeSegmentAccounter interface{ accountsWholeSegment() bool }
+
+func (b *builtinBase) accountsWholeSegment() bool { return !b.noAllocation }
 
 // MemoryAccesses calls mark for each address the builtin itself accesses
 // (cairo-lang's get_memory_accesses), which do not count as memory holes:

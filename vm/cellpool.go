@@ -91,7 +91,7 @@ func (m *Memory) recyclePages() {
 			for _, pg := range s.pages {
 				recycleCells(pg)
 			}
-			s.pages = nil
+			s.dropPages()
 		}
 	}
 }
@@ -102,6 +102,24 @@ func (m *Memory) recyclePages() {
 // segment at that size. Safe for concurrent use.
 type SizeHints struct {
 	cells [sizeHintSegments]atomic.Int32
+	segs  atomic.Int32 // segments, temporary ones included
+}
+
+// reserve gives m room for the segments the last memory had, so that
+// neither its segment list nor its segment structs are allocated piece by
+// piece.
+func (h *SizeHints) reserve(m *Memory) {
+	n := min(int(h.segs.Load()), 4*sizeHintSegments)
+	if n <= 0 {
+		return
+	}
+	if len(m.slab) < n {
+		m.slab = make([]segment, n)
+		m.firstSlab = m.slab
+	}
+	if cap(m.segs) < n {
+		m.segs = make([]*segment, len(m.segs), n)
+	}
 }
 
 const sizeHintSegments = 32
@@ -115,6 +133,7 @@ func (h *SizeHints) get(seg int) int {
 
 // remember records the first-page sizes of m's real segments.
 func (h *SizeHints) remember(m *Memory) {
+	h.segs.Store(int32(len(m.segs) + len(m.temps)))
 	for i, s := range m.segs {
 		if i >= sizeHintSegments {
 			break

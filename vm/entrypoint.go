@@ -3,8 +3,10 @@ package vm
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
+	"unsafe"
 
 	"github.com/cairn-vm/cairn/asm"
 )
@@ -95,7 +97,8 @@ type FunctionRunner struct {
 	ended    bool
 
 	img  *CodeImage // where the program page came from, and goes back to
-	page []Value
+	page *[]Value
+	set  *builtinSet // the runners, kept by the image for a later call
 }
 
 // NewFunctionRunner creates the program segment holding code, the
@@ -120,6 +123,38 @@ type CodeImage struct {
 	cells []Value
 	pages sync.Pool // *[]Value: the image marked accessed, then loadSlack unknown cells
 	sizes SizeHints // where the last call's segments ended up
+	kinds builtinKinds
+
+	hintMu   sync.Mutex
+	hintKey  hintBitsKey // what hintBits was built from
+	hintBits []uint64    // read-only once built
+}
+
+// hintBitsKey identifies a hint map (by identity and size) and a program
+// length.
+type hintBitsKey struct {
+	hints   unsafe.Pointer
+	n       int
+	progLen int
+}
+
+// setHints is st.SetHints(h, progLen), with the pc bitmap of the image's
+// last hint map reused: a class's calls all install the same compiled
+// hints, and building the bitmap walked the whole map each call. The
+// bitmap is only read during a run.
+func (img *CodeImage) setHints(st *State, h map[int][]Hint, progLen int) {
+	key := hintBitsKey{hints: reflect.ValueOf(h).UnsafePointer(), n: len(h), progLen: progLen}
+	img.hintMu.Lock()
+	if key.hints != nil && img.hintBits != nil && img.hintKey == key {
+		st.Hints, st.HintPCs = h, img.hintBits
+		img.hintMu.Unlock()
+		return
+	}
+	img.hintMu.Unlock()
+	st.SetHints(h, progLen)
+	img.hintMu.Lock()
+	img.hintKey, img.hintBits = key, st.HintPCs
+	img.hintMu.Unlock()
 }
 
 // NewCodeImage prepares code for NewFunctionRunnerImage.
@@ -136,45 +171,45 @@ func NewCodeImage(code []asm.Felt) *CodeImage {
 func (img *CodeImage) Len() int { return len(img.cells) }
 
 // page returns a program page: the image, accessed, and loadSlack unknown
-// cells after it.
-func (img *CodeImage) page() []Value {
+// cells after it (boxed as the pool keeps it).
+func (img *CodeImage) page() *[]Value {
 	if p, ok := img.pages.Get().(*[]Value); ok {
-		return *p
+		return p
 	}
 	pg := make([]Value, len(img.cells)+loadSlack)
 	copy(pg, img.cells)
-	return pg
+	return &pg
 }
 
 // NewFunctionRunnerImage is NewFunctionRunner over a prepared image.
 func NewFunctionRunnerImage(img *CodeImage, entry []string) (*FunctionRunner, error) {
 	code := img.cells
-	order, err := FunctionBuiltinOrder(entry)
+	kind, err := img.kinds.kind(entry)
 	if err != nil {
 		return nil, err
 	}
-	st := &State{Mem: NewMemory(), Scopes: []map[string]any{{}}}
+	set, err := kind.get()
+	if err != nil {
+		return nil, err
+	}
+	st := set.state
+	set.state = nil
+	if st == nil {
+		st = &State{Mem: NewMemory(), Scopes: []map[string]any{{}}}
+	}
 	st.Mem.sizes = &img.sizes
-	r := &FunctionRunner{State: st, codeLen: len(code), progLen: len(code)}
+	img.sizes.reserve(st.Mem)
+	r := &FunctionRunner{State: st, codeLen: len(code), progLen: len(code), set: set}
 	m := st.Mem
 	r.ProgramBase = m.AddSegment()
 	r.ExecBase = m.AddSegment()
-	byName := map[string]Builtin{}
-	for _, n := range order {
-		b, err := NewBuiltin(n, nil, true)
-		if err != nil {
-			return nil, err
-		}
+	for _, b := range set.builtins {
 		b.InitSegments(m)
-		r.builtins = append(r.builtins, b)
-		byName[n] = b
 	}
-	for _, n := range entry {
-		r.entry = append(r.entry, byName[n])
-	}
+	r.builtins, r.entry = set.builtins, set.entry
 	if len(code) > 0 {
 		r.img, r.page = img, img.page()
-		m.adoptPage(r.ProgramBase.Segment, r.page, len(code))
+		m.adoptPage(r.ProgramBase.Segment, *r.page, len(code))
 	}
 	st.Builtins = r.builtins
 	st.ProgramBase, st.ExecBase = r.ProgramBase, r.ExecBase
@@ -191,35 +226,77 @@ func (r *FunctionRunner) EntryBuiltins() []Builtin { return r.entry }
 // Release hands the program page back to the runner's image, for the next
 // call of the same code to reuse, and releases the memory (see
 // Memory.Release). Neither the runner nor its State may be used
-// afterwards. The page goes back only if it is still the program
-// segment's (an engine that moved the memory elsewhere keeps its own).
+// afterwards (State is nil then; a second Release does nothing). The page
+// goes back only if it is still the program segment's (an engine that
+// moved the memory elsewhere keeps its own).
 func (r *FunctionRunner) Release() {
-	if r.img != nil && r.State.Mem.space == nil {
-		r.img.sizes.remember(r.State.Mem)
+	st := r.State
+	if st == nil {
+		return
 	}
-	defer r.State.Mem.Release()
+	m := st.Mem
+	// An engine that attached its own cell space may keep what it learnt
+	// of the runners and of the memory: only plain memories' go back.
+	plain := m.space == nil
+	if plain && r.img != nil {
+		r.img.sizes.remember(m)
+	}
+	r.releasePage()
+	segs, slab := m.segs, m.firstSlab
+	m.Release()
+	set := r.set
+	r.set, r.State = nil, nil
+	if !plain || set == nil {
+		return
+	}
+	if len(st.Scopes) > 0 && st.Scopes[0] != nil {
+		// The State and Memory structs, the segment structs and the main
+		// scope go to the next call with these runners, emptied.
+		scope := st.Scopes[0]
+		clear(scope)
+		clear(st.Scopes[:cap(st.Scopes)])
+		clear(slab)
+		clear(segs[:cap(segs)])
+		arena := m.arena // released, and reusable
+		*m = Memory{arena: arena, slab: slab, firstSlab: slab, segs: segs[:0]}
+		*st = State{Mem: m, Scopes: append(st.Scopes[:0], scope)}
+		set.state = st
+	}
+	set.kind.put(set)
+}
+
+// releasePage gives the program page back to the image.
+func (r *FunctionRunner) releasePage() {
 	if r.page == nil {
 		return
 	}
-	pg := r.page
+	box := r.page
+	pg := *box
 	r.page = nil
 	s := r.State.Mem.seg(r.ProgramBase.Segment)
 	if s == nil || len(s.pages) != 1 || len(s.pages[0]) != len(pg) || &s.pages[0][0] != &pg[0] {
 		return
 	}
-	s.pages = nil
+	s.dropPages()
 	clear(pg[r.codeLen:])
-	r.img.pages.Put(&pg)
+	r.img.pages.Put(box)
 }
 
 // BuiltinArgs returns the builtin pointers the function receives first:
 // the base of each of its builtins, in its argument order.
-func (r *FunctionRunner) BuiltinArgs() []Value {
-	var out []Value
+func (r *FunctionRunner) BuiltinArgs() []Value { return r.AppendBuiltinArgs(nil) }
+
+// AppendBuiltinArgs appends BuiltinArgs to dst, without a slice per
+// builtin.
+func (r *FunctionRunner) AppendBuiltinArgs(dst []Value) []Value {
 	for _, b := range r.entry {
-		out = append(out, b.InitialStack()...)
+		if a, ok := b.(initialStackAppender); ok {
+			dst = a.appendInitialStack(dst)
+		} else {
+			dst = append(dst, b.InitialStack()...)
+		}
 	}
-	return out
+	return dst
 }
 
 // AppendProgramData writes words after the bytecode in the program
@@ -246,7 +323,8 @@ func (r *FunctionRunner) ProgramSize() int { return r.progLen }
 // Start writes args, then a return fp of 0 and the return pc End (a new
 // segment), at the start of the execution segment, sets pc to the bytecode
 // offset entryPC and ap = fp to just after them, and installs hints
-// (keyed by bytecode offset).
+// (keyed by bytecode offset). The runs of one CodeImage may share a hint
+// map, which must then not change between them.
 func (r *FunctionRunner) Start(entryPC int, args []Value, hints map[int][]Hint) error {
 	if r.started {
 		return fmt.Errorf("%w: Start called twice", ErrFunctionRunner)
@@ -257,17 +335,26 @@ func (r *FunctionRunner) Start(entryPC int, args []Value, hints map[int][]Hint) 
 	r.started = true
 	st, m := r.State, r.State.Mem
 	r.End = m.AddSegment()
-	stack := append(slices.Clone(args), IntValue(0), PtrValue(r.End))
-	for i, v := range stack {
-		if err := m.Write(r.ExecBase.Add(i), v); err != nil {
+	for i := range args {
+		if err := m.Write(r.ExecBase.Add(i), args[i]); err != nil {
 			return err
 		}
 	}
+	if err := m.Write(r.ExecBase.Add(len(args)), IntValue(0)); err != nil {
+		return err
+	}
+	if err := m.Write(r.ExecBase.Add(len(args)+1), PtrValue(r.End)); err != nil {
+		return err
+	}
 	r.nArgs = len(args)
 	st.PC = r.ProgramBase.Add(entryPC)
-	st.AP = r.ExecBase.Add(len(stack))
+	st.AP = r.ExecBase.Add(len(args) + 2)
 	st.FP = st.AP
-	st.SetHints(hints, r.progLen)
+	if r.img != nil {
+		r.img.setHints(st, hints, r.progLen)
+	} else {
+		st.SetHints(hints, r.progLen)
+	}
 	return nil
 }
 
@@ -350,38 +437,42 @@ func (r *FunctionRunner) MemoryHoles() (int, error) {
 	m := r.State.Mem
 	// Most builtins account for every cell of their segment; only the
 	// others need the cells they name one by one.
-	full := map[int]bool{}
-	builtinCells := map[int]map[int]bool{}
+	var fullBuf [4]uint64
+	full := fullBuf[:]
+	if n := m.NumSegments(); n > 64*len(fullBuf) {
+		full = make([]uint64, (n+63)/64)
+	}
+	isFull := func(seg int) bool { return seg >= 0 && full[seg/64]&(1<<(seg%64)) != 0 }
+	var builtinCells map[int]map[int]bool
 	for _, b := range r.builtins {
 		seg := b.Base().Segment
-		size, n := m.SegmentSize(seg), 0
-		if err := b.MemoryAccesses(m, func(a Relocatable) {
-			if a.Segment == seg && a.Offset >= 0 && a.Offset < size {
-				n++
+		size := m.SegmentSize(seg)
+		if w, ok := b.(wholeSegmentAccounter); ok && (w.accountsWholeSegment() || size == 0) {
+			// What the general path below would find, without calling
+			// MemoryAccesses for each cell.
+			if seg >= 0 {
+				full[seg/64] |= 1 << (seg % 64)
 			}
-		}); err != nil {
-			return 0, err
-		}
-		if n == size {
-			full[seg] = true
 			continue
 		}
-		_ = b.MemoryAccesses(m, func(a Relocatable) {
-			if builtinCells[a.Segment] == nil {
-				builtinCells[a.Segment] = map[int]bool{}
-			}
-			builtinCells[a.Segment][a.Offset] = true
-		})
+		var whole bool
+		var err error
+		if builtinCells, whole, err = builtinAccesses(m, b, seg, size, builtinCells); err != nil {
+			return 0, err
+		}
+		if whole && seg >= 0 {
+			full[seg/64] |= 1 << (seg % 64)
+		}
 	}
 	holes := 0
 	count := func(seg int) {
-		if full[seg] {
+		if isFull(seg) {
 			return
 		}
 		size := m.SegmentSize(seg)
 		extra := builtinCells[seg]
 		if len(extra) == 0 {
-			holes += size - m.AccessedCount(seg)
+			holes += size - r.accessedCount(seg)
 			return
 		}
 		for off := range size {
@@ -397,6 +488,55 @@ func (r *FunctionRunner) MemoryHoles() (int, error) {
 		count(-j - 1)
 	}
 	return holes, nil
+}
+
+// builtinAccesses reports whether b's accesses cover its segment (seg,
+// of size cells) exactly, and otherwise adds them to cells (by segment
+// and offset), which it returns.
+func builtinAccesses(m *Memory, b Builtin, seg, size int, cells map[int]map[int]bool) (map[int]map[int]bool, bool, error) {
+	n := 0
+	if err := b.MemoryAccesses(m, func(a Relocatable) {
+		if a.Segment == seg && a.Offset >= 0 && a.Offset < size {
+			n++
+		}
+	}); err != nil {
+		return cells, false, err
+	}
+	if n == size {
+		return cells, true, nil
+	}
+	_ = b.MemoryAccesses(m, func(a Relocatable) {
+		if cells == nil {
+			cells = map[int]map[int]bool{}
+		}
+		if cells[a.Segment] == nil {
+			cells[a.Segment] = map[int]bool{}
+		}
+		cells[a.Segment][a.Offset] = true
+	})
+	return cells, false, nil
+}
+
+// accessedCount is m.AccessedCount(seg), except that the program segment's
+// bytecode, loaded from an image that marks every word accessed (marks are
+// never cleared), is not scanned cell by cell: it is most of the memory a
+// short call has.
+func (r *FunctionRunner) accessedCount(seg int) int {
+	m := r.State.Mem
+	if seg != r.ProgramBase.Segment || r.img == nil || m.space != nil || r.ProgramBase.Offset != 0 ||
+		m.SegmentSize(seg) < r.codeLen {
+		return m.AccessedCount(seg)
+	}
+	return r.codeLen + m.accessedCountFrom(seg, r.codeLen)
+}
+
+// EachBuiltinInstances calls f with the name (without the _builtin
+// suffix) and the used instances of every builtin runner, in segment
+// order: BuiltinInstances without its map.
+func (r *FunctionRunner) EachBuiltinInstances(f func(name string, n int)) {
+	for _, b := range r.builtins {
+		f(b.Name(), b.UsedInstances(r.State.Mem))
+	}
 }
 
 // BuiltinInstances returns the used instances of every builtin runner, by

@@ -40,6 +40,9 @@ const (
 // offset, which is what relocation uses unless a builtin finalises it.
 type segment struct {
 	pages [][]Value
+	// first backs pages while the segment has one page (nearly every
+	// segment), which saves allocating the page list.
+	first [1][]Value
 	// size points at ownSize, or at the word a CellSpace keeps it in (so
 	// that code running in the space updates it where Go reads it).
 	size      *int
@@ -48,6 +51,18 @@ type segment struct {
 	finalSize int // -1 until finalised
 	deducer   Deducer
 	validator Validator
+}
+
+// setFirstPage makes cells the segment's only page.
+func (s *segment) setFirstPage(cells []Value) {
+	s.first[0] = cells
+	s.pages = s.first[:1:1]
+}
+
+// dropPages forgets the segment's pages.
+func (s *segment) dropPages() {
+	s.pages = nil
+	s.first[0] = nil
 }
 
 // cell returns the cell at off, or nil when it is not allocated.
@@ -84,7 +99,16 @@ type Memory struct {
 	arena *cellArena // large cell arrays outside the Go heap (cells_linux.go)
 	space CellSpace  // where new cell arrays come from, when one is attached
 	sizes *SizeHints // first-page sizes to start real segments at
+	// slab is where new segment structs come from, a few at a time (a
+	// contract call makes a dozen segments).
+	slab []segment
+	// firstSlab is the slab reserve made, which a FunctionRunner's
+	// Release keeps for the next call.
+	firstSlab []segment
 }
+
+// segmentSlab is how many segment structs a Memory allocates at once.
+const segmentSlab = 16
 
 const defaultMaxCells = 1 << 31
 
@@ -105,7 +129,12 @@ func (m *Memory) AddSegment() Relocatable {
 }
 
 func (m *Memory) newSegment(index int) *segment {
-	s := &segment{index: index, finalSize: -1}
+	if len(m.slab) == 0 {
+		m.slab = make([]segment, segmentSlab)
+	}
+	s := &m.slab[0]
+	m.slab = m.slab[1:]
+	*s = segment{index: index, finalSize: -1}
 	s.size = &s.ownSize
 	if m.space != nil && index >= 0 {
 		if slot := m.space.SizeSlot(index); slot != nil {
@@ -240,7 +269,7 @@ func (m *Memory) grow(s *segment, off int) error {
 		return fmt.Errorf("%w: offset %d, limit %d cells per segment", ErrMemoryLimit, off, limit)
 	}
 	if len(s.pages) == 0 {
-		s.pages = [][]Value{nil}
+		s.setFirstPage(nil)
 	}
 	if off < pageCells {
 		first := s.pages[0]
@@ -345,18 +374,39 @@ func (m *Memory) MarkAccessed(addr Relocatable) {
 }
 
 // AccessedCount returns how many cells of a segment instructions touched.
-func (m *Memory) AccessedCount(segment int) int {
+func (m *Memory) AccessedCount(segment int) int { return m.accessedCountFrom(segment, 0) }
+
+// accessedCountFrom is AccessedCount over the offsets from `from` on.
+func (m *Memory) accessedCountFrom(segment, from int) int {
 	s := m.seg(segment)
 	if s == nil {
 		return 0
 	}
 	n := 0
-	for off := range min(s.capacity(), m.SegmentSize(segment)) {
-		if s.cell(off).kind&accessedBit != 0 {
-			n++
+	s.eachCells(max(from, 0), min(s.capacity(), m.SegmentSize(segment)), func(_ int, cells []Value) bool {
+		for i := range cells {
+			if cells[i].kind&accessedBit != 0 {
+				n++
+			}
 		}
-	}
+		return true
+	})
 	return n
+}
+
+// eachCells calls f with the allocated cells from offset from up to end
+// (at most s.capacity()), a page's run at a time with the offset of its
+// first cell, until f returns false.
+func (s *segment) eachCells(from, end int, f func(off int, cells []Value) bool) {
+	for off := from; off < end; {
+		pg := s.pages[off>>pageBits]
+		i := off & pageMask
+		n := min(len(pg)-i, end-off)
+		if !f(off, pg[i:i+n]) {
+			return
+		}
+		off += n
+	}
 }
 
 // SegmentSize returns the segment's size: its finalised size when a builtin
@@ -412,15 +462,19 @@ func (m *Memory) pointerBeyond(segment, from, nseg int) (int, Value, bool) {
 	if s == nil {
 		return 0, Value{}, false
 	}
-	for off := max(from, 0); off < min(*s.size, s.capacity()); off++ {
-		c := s.cell(off)
-		if c.kind&kindMask == kindPtr && int(c.seg) >= nseg {
-			v := *c
-			v.kind &= kindMask
-			return off, v, true
+	found, at := false, 0
+	var v Value
+	s.eachCells(max(from, 0), min(*s.size, s.capacity()), func(off int, cells []Value) bool {
+		for i := range cells {
+			if c := &cells[i]; c.kind&kindMask == kindPtr && int(c.seg) >= nseg {
+				found, at, v = true, off+i, *c
+				v.kind &= kindMask
+				return false
+			}
 		}
-	}
-	return 0, Value{}, false
+		return true
+	})
+	return at, v, found
 }
 
 // KnownCells returns how many cells of a segment are known and the highest

@@ -119,7 +119,7 @@ func (m *Memory) DeduceInto(addr Relocatable, c *Value) (ok bool, err error) {
 // whose first n cells are known; the page is the segment's from then on.
 func (m *Memory) adoptPage(seg int, cells []Value, n int) {
 	s := m.segs[seg]
-	s.pages = [][]Value{cells}
+	s.setFirstPage(cells)
 	*s.size = n
 	m.placed(s)
 }
@@ -144,7 +144,7 @@ func (m *Memory) LoadCells(base Relocatable, vals []Value, accessed bool) error 
 	if len(s.pages) == 0 && end+loadSlack <= pageCells && (m.MaxCells <= 0 || end <= m.MaxCells) {
 		// A fresh segment gets what it holds and a little room (a program
 		// image plus the words a runner appends), not the next power of two.
-		s.pages = [][]Value{m.cellsFor(s, 0, end+loadSlack)}
+		s.setFirstPage(m.cellsFor(s, 0, end+loadSlack))
 		m.placed(s)
 	}
 	if s.cell(end-1) == nil {
