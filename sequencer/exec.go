@@ -138,6 +138,14 @@ func (c *Config) markIndependent(b *Block, ps []prepared) {
 			}
 		}
 	}
+	// sentBy counts the declared transactions each account sends (it may
+	// touch any of its own storage).
+	sentBy := map[asm.Felt]int{}
+	for i, fp := range fps {
+		if fp != nil {
+			sentBy[b.Txs[i].Sender]++
+		}
+	}
 	seqLo, seqHi := c.balanceKeys(b.SequencerAddress)
 	for i, fp := range fps {
 		if fp == nil {
@@ -152,8 +160,7 @@ func (c *Config) markIndependent(b *Block, ps []prepared) {
 			switch {
 			case l.contract == c.FeeToken && (l.key == seqLo || l.key == seqHi):
 				ok = false
-			case l.contract != sender && contracts[l.contract] > 1 && b.Txs[i].Sender != l.contract &&
-				wildcardElsewhere(b, fps, i, l.contract):
+			case l.contract != sender && contracts[l.contract] > 1 && sentBy[l.contract] > 0:
 				ok = false // another declared transaction is the account there
 			case m == aclWrite:
 				ok = touchers[l] == 1
@@ -163,17 +170,6 @@ func (c *Config) markIndependent(b *Block, ps []prepared) {
 		}
 		ps[i].independent = ok
 	}
-}
-
-// wildcardElsewhere reports whether a declared transaction other than i
-// is sent by contract (and so may touch any of its storage).
-func wildcardElsewhere(b *Block, fps []map[loc]uint8, i int, contract asm.Felt) bool {
-	for j, fp := range fps {
-		if j != i && fp != nil && b.Txs[j].Sender == contract {
-			return true
-		}
-	}
-	return false
 }
 
 // run executes one transaction over st and returns its receipt. st is the

@@ -41,7 +41,7 @@ func (e *engine[K, V, O]) commitNext(st *Stats) bool {
 	if in.inc != inc {
 		return false // re-executed meanwhile; that execution calls tryCommit
 	}
-	if !e.mv.validAll(in.reads, tx) {
+	if !in.final && !e.mv.validAll(in.reads, tx) {
 		if e.sched.tryValidationAbort(tx, inc) {
 			st.Aborts++
 			e.mv.markEstimates(tx, in.writes)
