@@ -398,48 +398,7 @@ func (h *helpers) emitAssertAdd(f *fn, d, o0, o1, mode, imm uint32) {
 	c.I64Const(notSmall)
 	c.I64Eq()
 	c.BrIfTo(f.slow)
-	// The offset must stay in [0, 2^62), as vm.Add demands.
-	c.LocalGet(o0)
-	c.I64Load(mem(0))
-	c.LocalGet(n)
-	c.I64Add()
-	c.LocalTee(n)
-	c.I64Const(1 << 62)
-	c.I64GeU()
-	c.BrIfTo(f.slow)
-	f.is(kd, int32(vm.KindUnknown))
-	c.If(wasm.BlockEmpty)
-	c.LocalGet(d)
-	c.LocalGet(n)
-	c.I64Store(mem(0))
-	for k := 1; k < 4; k++ {
-		c.LocalGet(d)
-		c.I64Const(0)
-		c.I64Store(mem(8 * k))
-	}
-	c.LocalGet(d)
-	c.LocalGet(o0)
-	c.I32Load(mem(vm.CellSegOffset))
-	c.I32Store(mem(vm.CellSegOffset))
-	c.LocalGet(d)
-	c.I32Const(int32(vm.KindPtr))
-	c.I32Store8(mem(vm.CellKindOffset))
-	c.BrTo(done)
-	c.End()
-	f.is(kd, int32(vm.KindPtr))
-	c.LocalGet(d)
-	c.I64Load(mem(0))
-	c.LocalGet(n)
-	c.I64Eq()
-	c.I32And()
-	c.LocalGet(d)
-	c.I32Load(mem(vm.CellSegOffset))
-	c.LocalGet(o0)
-	c.I32Load(mem(vm.CellSegOffset))
-	c.I32Eq()
-	c.I32And()
-	c.BrIfTo(done)
-	f.no()
+	f.ptrSum(d, o0, kd, n, done)
 	c.End() // done
 	f.marks(d, o0, o1, mode)
 }
@@ -1062,6 +1021,56 @@ func (h *helpers) buildRetS(m *wasm.Module) error {
 // small sets local out (i64) to the felt in the cell at local cell as a
 // small signed integer, or notSmall: the shapes of smallFromMont in wasm,
 // and Go (hostSmall) for any other felt.
+// ptrSum finishes dst = op0 + n for a pointer op0 (in cell o0) and the
+// small integer in local n: an unknown dst (kind in kd) gets the pointer,
+// a known one must equal it (then on to done); anything else, or an offset
+// out of [0, 2^62) as vm.Add demands, goes the slow way.
+func (f *fn) ptrSum(d, o0, kd, n uint32, done wasm.Label) {
+	c := f.c
+	// The offset must stay in [0, 2^62), as vm.Add demands.
+	c.LocalGet(o0)
+	c.I64Load(mem(0))
+	c.LocalGet(n)
+	c.I64Add()
+	c.LocalTee(n)
+	c.I64Const(1 << 62)
+	c.I64GeU()
+	c.BrIfTo(f.slow)
+	f.is(kd, int32(vm.KindUnknown))
+	c.If(wasm.BlockEmpty)
+	c.LocalGet(d)
+	c.LocalGet(n)
+	c.I64Store(mem(0))
+	for k := 1; k < 4; k++ {
+		c.LocalGet(d)
+		c.I64Const(0)
+		c.I64Store(mem(8 * k))
+	}
+	c.LocalGet(d)
+	c.LocalGet(o0)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.I32Store(mem(vm.CellSegOffset))
+	c.LocalGet(d)
+	c.I32Const(int32(vm.KindPtr))
+	c.I32Store8(mem(vm.CellKindOffset))
+	c.BrTo(done)
+	c.End()
+	f.is(kd, int32(vm.KindPtr))
+	c.LocalGet(d)
+	c.I64Load(mem(0))
+	c.LocalGet(n)
+	c.I64Eq()
+	c.I32And()
+	c.LocalGet(d)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.LocalGet(o0)
+	c.I32Load(mem(vm.CellSegOffset))
+	c.I32Eq()
+	c.I32And()
+	c.BrIfTo(done)
+	f.no()
+}
+
 func (f *fn) small(cell, out uint32) {
 	c := f.c
 	var l [4]uint32
