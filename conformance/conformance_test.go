@@ -60,6 +60,10 @@ func runCase(dir string, e Entry, mode string, exp *Expected, engine string) out
 		o.err = "run: " + err.Error()
 		return o
 	}
+	// A long program's cells are hundreds of megabytes outside the Go
+	// heap: give them back now rather than when a collection finds the
+	// result unreachable, or the suite's peak memory is many programs'.
+	defer res.Release()
 	var why []string
 	if res.Steps != exp.Steps {
 		why = append(why, fmt.Sprintf("steps %d, want %d", res.Steps, exp.Steps))
