@@ -263,6 +263,12 @@ func (s *scheduler) decrease(idx *atomic.Int64, to int) {
 		}
 	}
 	s.gen.Add(1)
+	if idx == &s.valIdx && s.ctl.ordered.Load() {
+		// In commit order the validations are cheap (most need none) and
+		// the worker that made them, active by definition, takes them
+		// with its next task: waking the others only has them race it.
+		return
+	}
 	s.signal()
 }
 
