@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -32,26 +31,11 @@ func nodeWorld(t testing.TB, accounts int) (*workload.World, *sequencer.GenesisS
 }
 
 func buildNodeWorld(corpus string, accounts int) (*workload.World, *sequencer.GenesisState, error) {
-	var diff state.Diff
-	w, err := workload.New(workload.Options{Corpus: corpus, Accounts: accounts, Balance: 1_000_000_000,
-		Setup: func(st *state.Cached) error { diff = st.Diff(); return nil }})
+	w, err := workload.New(workload.Options{Corpus: corpus, Accounts: accounts, Balance: 1_000_000_000})
 	if err != nil {
 		return nil, nil, err
 	}
-	classes := map[asm.Felt][]byte{}
-	for _, name := range []string{workload.ERC20Class, workload.DummyAccountClass} {
-		js, err := os.ReadFile(filepath.Join(corpus, "casm", name))
-		if err != nil {
-			return nil, nil, err
-		}
-		cl, err := class.Parse(js)
-		if err != nil {
-			return nil, nil, err
-		}
-		// The workload declares each class under its compiled class hash.
-		classes[cl.CompiledClassHash()] = js
-	}
-	return w, &sequencer.GenesisState{Diff: diff, Classes: classes}, nil
+	return w, w.NodeGenesis(), nil
 }
 
 // transferStream returns n transfers between the world's accounts and a
