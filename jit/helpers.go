@@ -272,47 +272,7 @@ func (h *helpers) emitAssertOp1(f *fn, d, o0, o1, mode uint32) {
 	c.LocalSet(kd)
 	f.kind(o1)
 	c.LocalSet(k1)
-	done := c.Block(wasm.BlockEmpty)
-	// dst unknown, op1 known: dst = op1.
-	c.LocalGet(kd)
-	c.I32Eqz()
-	c.LocalGet(k1)
-	c.I32Const(0)
-	c.I32Ne()
-	c.I32And()
-	c.If(wasm.BlockEmpty)
-	f.copyCell(d, o1, k1)
-	c.BrTo(done)
-	c.End()
-	// Both known: equal.
-	c.LocalGet(kd)
-	c.LocalGet(k1)
-	c.I32Eq()
-	c.LocalGet(k1)
-	c.I32Const(0)
-	c.I32Ne()
-	c.I32And()
-	c.If(wasm.BlockEmpty)
-	f.same(d, o1)
-	c.BrIfTo(done)
-	f.no()
-	c.End()
-	// op1 unknown, dst known: op1 = dst.
-	c.LocalGet(k1)
-	c.I32Eqz()
-	c.LocalGet(kd)
-	c.I32Const(0)
-	c.I32Ne()
-	c.I32And()
-	f.writable(mode)
-	c.I32And()
-	c.If(wasm.BlockEmpty)
-	f.copyCell(o1, d, kd)
-	f.grow(mode, w)
-	c.BrTo(done)
-	c.End()
-	f.no()
-	c.End() // done
+	f.assignOrCheck(d, o1, kd, k1, func() { f.writable(mode) }, func() { f.grow(mode, w) })
 	f.marks(d, o0, o1, mode)
 }
 
@@ -405,6 +365,14 @@ func (h *helpers) emitAssertAdd(f *fn, d, o0, o1, mode, imm uint32) {
 
 // assertMul: [dst] = op0 * op1 over felts, dst computed or compared.
 func (h *helpers) emitAssertMul(f *fn, d, o0, o1, mode uint32) {
+	h.assertProduct(f, d, o0, o1)
+	f.marks(d, o0, o1, mode)
+}
+
+// assertProduct is dst = op0 * op1 over felt operands, the module's mul
+// function computing the product: dst unknown gets it, a known felt dst
+// must equal it; anything else goes the slow way. Both tiers use it.
+func (h *helpers) assertProduct(f *fn, d, o0, o1 uint32) {
 	c := f.c
 	kd, tmp := f.local(i32), f.local(i32)
 	f.kind(o0)
@@ -433,7 +401,6 @@ func (h *helpers) emitAssertMul(f *fn, d, o0, o1, mode uint32) {
 	c.I32Eqz()
 	c.BrIfTo(f.slow)
 	c.End()
-	f.marks(d, o0, o1, mode)
 }
 
 // deref: the address of [[op0] + off] when op0 is a pointer into a
@@ -1069,6 +1036,57 @@ func (f *fn) ptrSum(d, o0, kd, n uint32, done wasm.Label) {
 	c.I32And()
 	c.BrIfTo(done)
 	f.no()
+}
+
+// assignOrCheck is assert_eq dst = op1 over cells whose kinds are in kd
+// and k1 (0 for unknown): an unknown dst gets op1, two known cells must be
+// equal, and an unknown op1 gets dst when writable leaves true on the
+// stack, grow then recording the write; anything else goes the slow way.
+// Both tiers use it: the first decides writability and growth at run
+// time, the second at compile time.
+func (f *fn) assignOrCheck(d, o1, kd, k1 uint32, writable, grow func()) {
+	c := f.c
+	done := c.Block(wasm.BlockEmpty)
+	// dst unknown, op1 known: dst = op1.
+	c.LocalGet(kd)
+	c.I32Eqz()
+	c.LocalGet(k1)
+	c.I32Const(0)
+	c.I32Ne()
+	c.I32And()
+	c.If(wasm.BlockEmpty)
+	f.copyCell(d, o1, k1)
+	c.BrTo(done)
+	c.End()
+	// Both known: equal.
+	c.LocalGet(kd)
+	c.LocalGet(k1)
+	c.I32Eq()
+	c.LocalGet(k1)
+	c.I32Const(0)
+	c.I32Ne()
+	c.I32And()
+	c.If(wasm.BlockEmpty)
+	f.same(d, o1)
+	c.BrIfTo(done)
+	f.no()
+	c.End()
+	// op1 unknown, dst known: op1 = dst.
+	c.LocalGet(k1)
+	c.I32Eqz()
+	c.LocalGet(kd)
+	c.I32Const(0)
+	c.I32Ne()
+	c.I32And()
+	writable()
+	c.I32And()
+	c.If(wasm.BlockEmpty)
+	f.copyCell(o1, d, kd)
+	grow()
+	c.BrTo(done)
+	c.End()
+	f.no()
+	c.End() // done
 }
 
 func (f *fn) small(cell, out uint32) {

@@ -423,46 +423,11 @@ func (cp *compiler) inlineOp1(d, o0, o1 uint32, mode int, op0Known bool) {
 	k1 := f.local(wasm.I32)
 	f.kind(o1)
 	c.LocalSet(k1)
-	done := c.Block(wasm.BlockEmpty)
-	c.LocalGet(kd)
-	c.I32Eqz()
-	c.LocalGet(k1)
-	c.I32Const(0)
-	c.I32Ne()
-	c.I32And()
-	c.If(wasm.BlockEmpty)
-	f.copyCell(d, o1, k1)
-	c.BrTo(done)
-	c.End()
-	c.LocalGet(kd)
-	c.LocalGet(k1)
-	c.I32Eq()
-	c.LocalGet(k1)
-	c.I32Const(0)
-	c.I32Ne()
-	c.I32And()
-	c.If(wasm.BlockEmpty)
-	f.same(d, o1)
-	c.BrIfTo(done)
-	f.no()
-	c.End()
-	c.LocalGet(k1)
-	c.I32Eqz()
-	c.LocalGet(kd)
-	c.I32Const(0)
-	c.I32Ne()
-	c.I32And()
-	cp.writableOp1(mode)
-	c.I32And()
-	c.If(wasm.BlockEmpty)
-	f.copyCell(o1, d, kd)
-	if mode == op1Deref {
-		cp.inlineGrow()
-	}
-	c.BrTo(done)
-	c.End()
-	f.no()
-	c.End() // done
+	f.assignOrCheck(d, o1, kd, k1, func() { cp.writableOp1(mode) }, func() {
+		if mode == op1Deref {
+			cp.inlineGrow()
+		}
+	})
 }
 
 // inlineAdd is emitAssertAdd for one instruction; imm is the immediate as
@@ -570,36 +535,7 @@ func (cp *compiler) inlineAdd(d, o0, o1 uint32, mode int, imm int64) {
 
 // inlineMul is emitAssertMul for one instruction (the product itself is
 // the module's mul function: a call costs little beside it).
-func (cp *compiler) inlineMul(d, o0, o1 uint32) {
-	c, f := cp.c, cp.f
-	kd, tmp := f.local(wasm.I32), f.local(wasm.I32)
-	f.kind(o0)
-	c.I32Const(int32(vm.KindFelt))
-	c.I32Ne()
-	f.kind(o1)
-	c.I32Const(int32(vm.KindFelt))
-	c.I32Ne()
-	c.I32Or()
-	c.BrIfTo(f.slow)
-	f.kind(d)
-	c.LocalTee(kd)
-	c.I32Eqz()
-	c.If(wasm.BlockEmpty)
-	feltwasm.CallMul(c, cp.h.felt[feltMul], feltwasm.At(d, 0), feltwasm.At(o0, 0), feltwasm.At(o1, 0))
-	f.setFelt(d)
-	c.Else()
-	f.is(kd, int32(vm.KindFelt))
-	c.I32Eqz()
-	c.BrIfTo(f.slow)
-	c.I32Const(tempCell)
-	c.LocalSet(tmp)
-	feltwasm.CallMul(c, cp.h.felt[feltMul], feltwasm.At(tmp, 0), feltwasm.At(o0, 0), feltwasm.At(o1, 0))
-	f.setFelt(tmp)
-	f.same(d, tmp)
-	c.I32Eqz()
-	c.BrIfTo(f.slow)
-	c.End()
-}
+func (cp *compiler) inlineMul(d, o0, o1 uint32) { cp.h.assertProduct(cp.f, d, o0, o1) }
 
 // inlineBranch: jnz / jmp rel by an immediate and ap += immediate need dst
 // and op0 known.
